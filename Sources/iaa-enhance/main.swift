@@ -1,0 +1,3 @@
+import IAACLI
+
+IAAEnhanceCommand.run()
