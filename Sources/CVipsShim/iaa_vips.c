@@ -181,3 +181,18 @@ int iaa_vips_copy(VipsImage *in, VipsImage **out) { return vips_copy(in, out, NU
 int iaa_vips_flatten_bg(VipsImage *in, VipsArrayDouble *background, VipsImage **out) {
     return vips_flatten(in, out, "background", background, NULL);
 }
+
+int iaa_vips_save_buffer(VipsImage *in, const char *suffix, int quality, void **buf, size_t *len) {
+    char opts[64];
+    if (strcmp(suffix, ".jpg") == 0 || strcmp(suffix, ".webp") == 0)
+        g_snprintf(opts, sizeof(opts), "%s[Q=%d]", suffix, quality);
+    else
+        g_snprintf(opts, sizeof(opts), "%s", suffix);
+    return vips_image_write_to_buffer(in, opts, buf, len, NULL);
+}
+int iaa_vips_rotate(VipsImage *in, double degrees, VipsImage **out) {
+    return vips_rotate(in, out, degrees, NULL);
+}
+int iaa_vips_gaussblur(VipsImage *in, double sigma, VipsImage **out) {
+    return vips_gaussblur(in, out, sigma, NULL);
+}

@@ -63,5 +63,9 @@ void iaa_vips_set_concurrency(int n);
 
 int iaa_vips_copy(VipsImage *in, VipsImage **out);
 int iaa_vips_flatten_bg(VipsImage *in, VipsArrayDouble *background, VipsImage **out);
+/* Encode to a freshly allocated buffer (g_free it). format: "jpg", "png", "webp", "tif". */
+int iaa_vips_save_buffer(VipsImage *in, const char *suffix, int quality, void **buf, size_t *len);
+int iaa_vips_rotate(VipsImage *in, double degrees, VipsImage **out);
+int iaa_vips_gaussblur(VipsImage *in, double sigma, VipsImage **out);
 
 #endif
