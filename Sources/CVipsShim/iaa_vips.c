@@ -50,9 +50,44 @@ int iaa_vips_open_buffer(const void *buf, size_t len, int fail_on, VipsImage **o
     return *out ? 0 : -1;
 }
 
-int iaa_vips_thumbnail(const char *path, int long_side, int fail_on, VipsImage **out) {
-    return vips_thumbnail(path, out, long_side, "height", long_side, "size", VIPS_SIZE_DOWN,
-                          "fail_on", fail_level(fail_on), NULL);
+int iaa_vips_proxy(const char *path, int kind, int width, int height, int long_side, int fail_on,
+                   VipsImage **out) {
+    VipsImage *t[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
+    int result = -1;
+    int longest = width > height ? width : height;
+    double factor = (double)longest / (double)long_side;
+    if (kind == 1 && factor >= 2.0) {
+        int shrink = factor >= 8.0 ? 8 : factor >= 4.0 ? 4 : 2;
+        t[0] = vips_image_new_from_file(path, "fail_on", fail_level(fail_on), "access",
+                                        VIPS_ACCESS_SEQUENTIAL, "shrink", shrink, NULL);
+    } else if (kind == 2 && factor > 1.0) {
+        t[0] = vips_image_new_from_file(path, "fail_on", fail_level(fail_on), "access",
+                                        VIPS_ACCESS_SEQUENTIAL, "scale", 1.0 / factor, NULL);
+    } else {
+        t[0] = vips_image_new_from_file(path, "fail_on", fail_level(fail_on), "access",
+                                        VIPS_ACCESS_SEQUENTIAL, NULL);
+    }
+    if (!t[0]) goto done;
+    if (iaa_vips_to_srgb8_flat(t[0], 255, 255, 255, &t[1])) goto done;
+    {
+        int w = t[1]->Xsize, h = t[1]->Ysize;
+        int now = w > h ? w : h;
+        if (now > long_side) {
+            if (vips_resize(t[1], &t[2], (double)long_side / (double)now, NULL)) goto done;
+        } else {
+            t[2] = t[1]; g_object_ref(t[2]);
+        }
+    }
+    /* Compute now: a truncated or corrupt file fails here rather than later, and the rotation
+     * below works on a small in-memory image instead of a sequential stream. */
+    if (!(t[3] = vips_image_copy_memory(t[2]))) goto done;
+    if (vips_autorot(t[3], &t[4], NULL)) goto done;
+    if (!(t[5] = vips_image_copy_memory(t[4]))) goto done;
+    *out = t[5]; t[5] = NULL;
+    result = 0;
+done:
+    for (int i = 0; i < 6; i++) if (t[i]) g_object_unref(t[i]);
+    return result;
 }
 
 int iaa_vips_autorot(VipsImage *in, VipsImage **out) { return vips_autorot(in, out, NULL); }

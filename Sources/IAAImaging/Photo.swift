@@ -43,6 +43,33 @@ public enum PhotoFormat: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// The format named by the file's first bytes, or nil if it is none of ours.
+    public static func sniff(path: String) -> PhotoFormat? {
+        guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? h.close() }
+        let b = [UInt8]((try? h.read(upToCount: 32)) ?? Data())
+        return sniff(bytes: b)
+    }
+
+    /// The format named by a file's first bytes (at least 12 needed), or nil.
+    public static func sniff(bytes b: [UInt8]) -> PhotoFormat? {
+        func at(_ o: Int, _ s: [UInt8]) -> Bool { b.count >= o + s.count && Array(b[o..<o + s.count]) == s }
+        func ascii(_ o: Int, _ s: String) -> Bool { at(o, Array(s.utf8)) }
+        if at(0, [0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if at(0, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        if ascii(0, "GIF87a") || ascii(0, "GIF89a") { return .gif }
+        if ascii(0, "RIFF") && ascii(8, "WEBP") { return .webp }
+        if at(0, [0x49, 0x49, 0x2A, 0x00]) || at(0, [0x4D, 0x4D, 0x00, 0x2A])
+            || at(0, [0x49, 0x49, 0x2B, 0x00]) || at(0, [0x4D, 0x4D, 0x00, 0x2B]) { return .tiff }
+        if ascii(4, "ftyp") {
+            let brands = ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1", "avif", "avis"]
+            if brands.contains(where: { ascii(8, $0) }) { return .heif }
+        }
+        if at(0, [0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20]) || at(0, [0xFF, 0x4F, 0xFF, 0x51]) { return .jp2k }
+        if b.count >= 2, b[0] == UInt8(ascii: "P"), (UInt8(ascii: "1")...UInt8(ascii: "7")).contains(b[1]) || b[1] == UInt8(ascii: "f") || b[1] == UInt8(ascii: "F") { return .ppm }
+        return nil
+    }
+
     /// File extensions conventionally used for the format (lowercase, no dot).
     public var extensions: [String] {
         switch self {
@@ -88,6 +115,12 @@ public final class Photo: @unchecked Sendable {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size == 0 { throw IAAError(.corrupt, path: path, "is empty (0 bytes)") }
 
+        // Recognise the container by its magic bytes before libvips sniffs it: libvips would try
+        // every loader it has (SVG, PDF, …), and some of those hang or crash on garbage.
+        guard let sniffed = PhotoFormat.sniff(path: path) else {
+            throw IAAError(.unsupportedFormat, path: path,
+                           "is not an image in a format iaa-enhance reads (JPEG, PNG, WebP, TIFF, GIF, HEIF/AVIF)")
+        }
         guard let loaderName = vips_foreign_find_load(path).map({ String(cString: $0) }) else {
             _ = Vips.takeError()
             throw IAAError(.unsupportedFormat, path: path,
@@ -130,8 +163,10 @@ public final class Photo: @unchecked Sendable {
             proxies[target] = small
             return small
         }
-        let thumb = try VipsRef.make(path, "decoded") { iaa_vips_thumbnail(path, Int32(target), options.failOn, $0) }
-        let rgb = try VipsRef.make(path, "converted to sRGB") { iaa_vips_to_srgb8_flat(thumb.ptr, 255, 255, 255, $0) }
+        let kind: Int32 = info.format == .jpeg ? 1 : info.format == .webp ? 2 : 0
+        let rgb = try VipsRef.make(path, "decoded") {
+            iaa_vips_proxy(path, kind, Int32(info.storedWidth), Int32(info.storedHeight), Int32(target), options.failOn, $0)
+        }
         let image = try Self.readRGB(rgb, path: path)
         proxies[target] = image
         return image

@@ -43,14 +43,34 @@ public struct SaveOptions: Sendable, Hashable {
 
 /// A full-resolution image ready for rendering: upright, in the file's own colour space, with
 /// all of the file's metadata attached. Pixels stream through libvips when it is saved.
+///
+/// A file-backed picture streams its pixels sequentially, so each render reads the file once;
+/// saving it again re-opens the file (metadata set on it is kept).
 public final class Picture: @unchecked Sendable {
-    let ref: VipsRef
+    private(set) var ref: VipsRef
     /// Where it came from, for messages.
     public let sourcePath: String?
+    private let reopen: (() throws -> VipsRef)?
+    private var consumed = false
+    private var blobs: [(String, [UInt8])] = []
 
-    init(ref: VipsRef, sourcePath: String?) {
+    init(ref: VipsRef, sourcePath: String?, reopen: (() throws -> VipsRef)? = nil) {
         self.ref = ref
         self.sourcePath = sourcePath
+        self.reopen = reopen
+    }
+
+    /// The image to render now: re-opened (with metadata changes re-applied) if an earlier
+    /// render consumed the sequential stream.
+    func fresh() throws -> VipsRef {
+        if consumed, let reopen {
+            ref = try reopen()
+            for (name, bytes) in blobs {
+                bytes.withUnsafeBytes { iaa_vips_set_blob_copy(ref.ptr, name, $0.baseAddress, $0.count) }
+            }
+            consumed = false
+        }
+        return ref
     }
 
     public var width: Int { ref.width }
@@ -64,6 +84,8 @@ public final class Picture: @unchecked Sendable {
     /// Replaces or adds a metadata blob that savers write (e.g. `xmp-data`).
     public func setMetadataBlob(_ name: String, _ bytes: [UInt8]) {
         bytes.withUnsafeBytes { iaa_vips_set_blob_copy(ref.ptr, name, $0.baseAddress, $0.count) }
+        blobs.removeAll { $0.0 == name }
+        blobs.append((name, bytes))
     }
 
     /// Encodes to `path` atomically; the format follows `format` or, if nil, the extension.
@@ -75,6 +97,8 @@ public final class Picture: @unchecked Sendable {
         guard (1...100).contains(options.quality) else {
             throw IAAError(.invalidArgument, path: path, "Expected a quality between 1 and 100 but received \(options.quality)")
         }
+        let ref = try fresh()
+        consumed = true
         var image = ref
         // JPEG cannot carry alpha: flatten onto white, the usual page colour.
         if format == .jpeg, ref.hasAlpha {
@@ -116,15 +140,21 @@ extension Photo {
     /// the EXIF orientation reset to 1, in the file's own colour space and with its ICC, EXIF,
     /// XMP and IPTC attached. Only the first page of multi-page files.
     public func picture() throws -> Picture {
-        let opened = try VipsRef.make(path, "decoded") { iaa_vips_open(path, options.failOn, 1, $0) }
-        var upright = opened
-        if info.orientation != 1 {
-            upright = try VipsRef.make(path, "rotated upright") { iaa_vips_autorot(opened.ptr, $0) }
+        let open = { [path, options, info] () throws -> VipsRef in
+            // Orientations 1 and 2 (a horizontal mirror) can stream top to bottom; the others
+            // need random access, which libvips backs with a temporary file for large images.
+            let sequential: Int32 = info.orientation <= 2 ? 1 : 0
+            let opened = try VipsRef.make(path, "decoded") { iaa_vips_open(path, options.failOn, sequential, $0) }
+            var upright = opened
+            if info.orientation != 1 {
+                upright = try VipsRef.make(path, "rotated upright") { iaa_vips_autorot(opened.ptr, $0) }
+            }
+            // libvips' savers rebuild EXIF from the image fields: make the orientation explicit
+            // so the written EXIF says 1 (the pixels are already upright).
+            let out = try VipsRef.make(path, "copied") { iaa_vips_copy(upright.ptr, $0) }
+            iaa_vips_set_int(out.ptr, "orientation", 1)
+            return out
         }
-        // libvips' savers rebuild EXIF from the image fields: make the orientation explicit so
-        // the written EXIF says 1 (the pixels are already upright).
-        let out = try VipsRef.make(path, "copied") { iaa_vips_copy(upright.ptr, $0) }
-        iaa_vips_set_int(out.ptr, "orientation", 1)
-        return Picture(ref: out, sourcePath: path)
+        return Picture(ref: try open(), sourcePath: path, reopen: open)
     }
 }

@@ -84,7 +84,12 @@ final class VipsRef: @unchecked Sendable {
 
 extension Vips {
     /// Turns a libvips message into the user-facing error kind and sentence.
-    static func classify(path: String?, what: String, message: String) -> IAAError {
+    static func classify(path: String?, what: String, message raw: String) -> IAAError {
+        // libvips often prefixes messages with the file name; the sentence names it already.
+        var message = raw
+        if let path {
+            message = message.replacingOccurrences(of: path + ": ", with: "").replacingOccurrences(of: path, with: "the file")
+        }
         let m = message.lowercased()
         if m.contains("premature end") || m.contains("truncated") || m.contains("unexpected end")
             || m.contains("out of data") || m.contains("read error") && m.contains("end") {

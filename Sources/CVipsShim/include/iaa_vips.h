@@ -18,8 +18,13 @@ int iaa_vips_header(const char *path, VipsImage **out);
 int iaa_vips_open(const char *path, int fail_on, int sequential, VipsImage **out);
 /* Open from memory (the buffer must outlive the image). */
 int iaa_vips_open_buffer(const void *buf, size_t len, int fail_on, VipsImage **out);
-/* Shrink-on-load thumbnail fitting long_side (downsize only), upright, colour managed to sRGB. */
-int iaa_vips_thumbnail(const char *path, int long_side, int fail_on, VipsImage **out);
+/* Analysis proxy: decode with shrink-on-load (JPEG shrink 1/2/4/8, WebP scale) so that the
+ * long side stays >= long_side, colour-manage to 8-bit sRGB through the embedded profile
+ * (relative intent, like every other CMS default), flatten alpha onto white, resize to exactly
+ * long_side (Lanczos3; never upsizes), compute into memory (strict: decode errors surface here),
+ * then turn upright by the EXIF orientation. kind: 1 JPEG, 2 WebP, 0 other. */
+int iaa_vips_proxy(const char *path, int kind, int width, int height, int long_side, int fail_on,
+                   VipsImage **out);
 
 int iaa_vips_autorot(VipsImage *in, VipsImage **out);
 /* Convert to 8-bit sRGB with alpha flattened onto (r,g,b). Imports through the embedded ICC
