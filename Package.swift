@@ -33,6 +33,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "iaa-enhance", dependencies: ["IAACLI"]),
+        // Benchmark drivers (Tools/bench-*.sh); not installed, not part of the product.
+        .executableTarget(name: "iaa-bench-io", dependencies: ["IAAImaging"]),
 
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),

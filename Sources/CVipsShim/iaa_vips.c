@@ -166,7 +166,7 @@ int iaa_vips_jpegsave(VipsImage *in, const char *path, int quality, int subsampl
                       int progressive, int keep_metadata) {
     return vips_jpegsave(in, path, "Q", quality, "subsample_mode", (VipsForeignSubsample)subsample_mode,
                          "interlace", progressive ? TRUE : FALSE, "strip", keep_metadata ? FALSE : TRUE,
-                         "optimize_coding", TRUE, NULL);
+                         NULL);
 }
 int iaa_vips_pngsave(VipsImage *in, const char *path, int compression, int keep_metadata) {
     return vips_pngsave(in, path, "compression", compression, "strip", keep_metadata ? FALSE : TRUE, NULL);

@@ -31,7 +31,8 @@ public struct SaveOptions: Sendable, Hashable {
     /// JPEG chroma subsampling: nil lets libvips choose (4:4:4 from quality 90 up), true forces
     /// 4:2:0, false forces 4:4:4.
     public var chromaSubsampling: Bool? = nil
-    /// Progressive (interlaced) JPEG. Default false.
+    /// Progressive (interlaced) JPEG. Default false. Costs memory: libjpeg buffers the whole
+    /// image's coefficients (so do optimised Huffman tables, which are therefore not used).
     public var progressive: Bool = false
     /// Lossless WebP. Default false.
     public var lossless: Bool = false
