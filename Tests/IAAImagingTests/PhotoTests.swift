@@ -196,3 +196,33 @@ final class PhotoTests: XCTestCase {
         XCTAssertNil(PhotoFormat.sniff(bytes: []))
     }
 }
+
+final class PictureTests: XCTestCase {
+    func testAlphaIsKeptWhereTheFormatSupportsIt() throws {
+        let dir = Fixture.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let picture = try Photo(path: Fixture.path("imaging/formats/with-alpha.png")).picture()
+        XCTAssertTrue(picture.hasAlpha)
+        for (ext, alpha) in [("png", true), ("webp", true), ("tif", true), ("jpg", false)] {
+            try picture.save(to: dir + "/a." + ext)
+            XCTAssertEqual(try Photo(path: dir + "/a." + ext).info.hasAlpha, alpha, ext)
+        }
+    }
+
+    func testJPEGOptions() throws {
+        let dir = Fixture.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let picture = try Photo(path: Fixture.path("photos/macaws.jpg")).picture()
+        var o = SaveOptions()
+        o.quality = 60
+        o.chromaSubsampling = true
+        o.progressive = true
+        try picture.save(to: dir + "/p.jpg", options: o)
+        XCTAssertEqual(try exiftool("YCbCrSubSampling", dir + "/p.jpg"), "YCbCr4:2:0 (2 2)")
+        XCTAssertTrue(try exiftool("EncodingProcess", dir + "/p.jpg").contains("Progressive"))
+        o.quality = 0
+        XCTAssertThrowsError(try picture.save(to: dir + "/q.jpg", options: o)) {
+            XCTAssertTrue("\($0)".contains("Expected a quality between 1 and 100 but received 0"))
+        }
+    }
+}
