@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "iaa-enhance", targets: ["iaa-enhance"]),
         .library(name: "IAAImaging", targets: ["IAAImaging"]),
+        .library(name: "IAAMetadata", targets: ["IAAMetadata"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +29,8 @@ let package = Package(
 
         .target(name: "IAACore"),
         .target(name: "IAAImaging", dependencies: ["IAACore", "CVips", "CVipsShim", "CExif"]),
+        // Aesthetic metadata (XMP, namespace iaa) and lossless embedding: pure file-format code.
+        .target(name: "IAAMetadata", dependencies: ["IAACore"]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -37,5 +40,6 @@ let package = Package(
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),
         .testTarget(name: "IAACLITests", dependencies: ["IAACLI"]),
+        .testTarget(name: "IAAMetadataTests", dependencies: ["IAAMetadata", "IAACore"]),
     ]
 )
