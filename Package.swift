@@ -4,7 +4,7 @@
 //
 //   CVips/CVipsShim ─▶ IAAImaging ─┐
 //   COpenBLAS ─▶ IAANeural ─▶ IAAModels ─▶ IAAAssessment ─▶ IAACLI ─▶ iaa-enhance
-//   CExif ─▶ IAAMetadata ──────────────────────────────────┘
+//   IAAMetadata (XMP; IAACore only) ─────────────────────────────────┘
 //   IAACore (pixel buffers, errors, hashing) sits under all of them.
 import PackageDescription
 
@@ -32,10 +32,12 @@ let package = Package(
         // Aesthetic metadata (XMP, namespace iaa) and lossless embedding: pure file-format code.
         .target(name: "IAAMetadata", dependencies: ["IAACore"]),
         .target(name: "IAACLI", dependencies: [
-            "IAACore", "IAAImaging",
+            "IAACore", "IAAImaging", "IAAMetadata",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "iaa-enhance", dependencies: ["IAACLI"]),
+        // Benchmark for Tools/bench-metadata.sh (release builds only).
+        .executableTarget(name: "iaa-bench-metadata", dependencies: ["IAAMetadata", "IAACore"]),
 
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),

@@ -171,10 +171,38 @@ public enum MetadataEmbedder {
             throw IAAError(.notFound, path: path, "does not exist")
         }
         if isDir.boolValue { throw IAAError(.unreadable, path: path, "is a folder, not a file") }
-        guard let d = FileManager.default.contents(atPath: path) else {
-            throw IAAError(.unreadable, path: path, "cannot be read (permission denied or I/O error)")
+        // Straight into one array (no Data round trip: files can be tens of megabytes).
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw IAAError(.unreadable, path: path, "cannot be read (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw IAAError(.unreadable, path: path, "cannot be read (\(String(cString: strerror(errno))))") }
+        let size = Int(st.st_size)
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+            var got = 0
+            while got < size {
+                let n = read(fd, buf.baseAddress! + got, size - got)
+                if n < 0 { if errno == EINTR { continue }; failure = errno; break }
+                if n == 0 { break }
+                got += n
+            }
+            count = got
         }
-        return [UInt8](d)
+        if failure != 0 { throw IAAError(.unreadable, path: path, "cannot be read (\(String(cString: strerror(failure))))") }
+        guard bytes.count == size else { throw IAAError(.unreadable, path: path, "changed size while being read") }
+        return bytes
+    }
+
+    /// `bytes` (a JPEG, PNG or WebP file in memory) with `record` spliced into its XMP, for
+    /// callers that produce a file in memory and write it themselves. `path` only names the
+    /// file in error messages. Throws `.unsupportedFormat` for formats that need a sidecar.
+    public static func embedding(_ record: AestheticRecord, in bytes: [UInt8], path: String,
+                                 overwriteRating: Bool = false) throws -> [UInt8] {
+        try record.validate()
+        return try embedded(bytes, format: MetadataFormat.detect(bytes), path: path) { packet, where_ in
+            try packet.merging(record, overwriteRating: overwriteRating, path: where_)
+        }
     }
 }
 
