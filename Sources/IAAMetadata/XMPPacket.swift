@@ -194,7 +194,9 @@ public struct XMPPacket: Sendable, Equatable {
         let rdfPrefix = rdf.prefix
         let useRDF = rdfPrefix.isEmpty ? "rdf" : rdfPrefix
         let declareRDF = rdfPrefix.isEmpty || rdf.uri(forPrefix: rdfPrefix) != IAANamespace.rdf
-        let desc = XMPPacket.description(record, rating: writeRating ? stars : nil, rdfPrefix: useRDF, declareRDF: declareRDF)
+        // XMP requires every description to describe the same resource: reuse its rdf:about.
+        let about = source.descriptions(doc).lazy.compactMap { $0.attribute(IAANamespace.rdf, "about")?.value }.first ?? ""
+        let desc = XMPPacket.description(record, rating: writeRating ? stars : nil, about: about, rdfPrefix: useRDF, declareRDF: declareRDF)
         if let end = rdf.endTag {
             edits.append(Edit(range: end.lowerBound..<end.lowerBound, text: desc + " "))
         } else {
@@ -414,9 +416,9 @@ public struct XMPPacket: Sendable, Equatable {
     }
 
     /// The rdf:Description holding a record (and the rating, when given).
-    static func description(_ r: AestheticRecord, rating: Int?, rdfPrefix: String, declareRDF: Bool) -> String {
+    static func description(_ r: AestheticRecord, rating: Int?, about: String, rdfPrefix: String, declareRDF: Bool) -> String {
         let p = IAANamespace.prefix
-        var s = "\n  <\(rdfPrefix):Description \(rdfPrefix):about=\"\""
+        var s = "\n  <\(rdfPrefix):Description \(rdfPrefix):about=\"\(XMLScanner.escape(about))\""
         if declareRDF { s += "\n    xmlns:\(rdfPrefix)=\"\(IAANamespace.rdf)\"" }
         s += "\n    xmlns:\(p)=\"\(IAANamespace.uri)\""
         if rating != nil { s += "\n    xmlns:xmp=\"\(IAANamespace.xmp)\"" }

@@ -115,6 +115,13 @@ final class XMPPacketTests: XCTestCase {
         XCTAssertTrue(s.text.contains("xmlns:dc='http://purl.org/dc/elements/1.1/'"))
     }
 
+    func testNewDescriptionDescribesTheSameResource() throws {
+        let src = "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description rdf:about='uuid:faf5bdd5-ba3d-11da-ad31-d33d75182f1b' xmlns:dc='http://purl.org/dc/elements/1.1/' dc:format='image/jpeg'/></rdf:RDF>"
+        let m = try XMPPacket(bytes: Array(src.utf8)).merging(AestheticRecord(aestheticScore: 5), overwriteRating: false)
+        XCTAssertEqual(count("rdf:about=\"uuid:faf5bdd5-ba3d-11da-ad31-d33d75182f1b\"", in: m), 1, m.text)
+        XCTAssertEqual(try m.record()?.aestheticScore, 5)
+    }
+
     func testStripWithoutOurNamespaceIsIdentity() throws {
         let p = XMPPacket(bytes: Array("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmp:Rating=\"3\"/></rdf:RDF></x:xmpmeta>".utf8))
         XCTAssertEqual(try p.strippingIAA(), p)
