@@ -198,12 +198,14 @@ public struct XMPPacket: Sendable, Equatable {
         let about = source.descriptions(doc).lazy.compactMap { $0.attribute(IAANamespace.rdf, "about")?.value }.first ?? ""
         let desc = XMPPacket.description(record, rating: writeRating ? stars : nil, about: about, rdfPrefix: useRDF, declareRDF: declareRDF)
         if let end = rdf.endTag {
-            edits.append(Edit(range: end.lowerBound..<end.lowerBound, text: desc + " "))
+            // Right after the last property, before the whitespace that indents </rdf:RDF>.
+            let at = source.extendBackOverSpace(end).lowerBound
+            edits.append(Edit(range: at..<at, text: desc))
         } else {
             // <rdf:RDF .../> — reopen it.
             let tag = String(decoding: source.bytes[rdf.startTag], as: UTF8.self)
             let open = String(tag.dropLast(2)).trimmingCharacters(in: .whitespaces) + ">"
-            edits.append(Edit(range: rdf.startTag, text: open + desc + "</\(rdf.qname)>"))
+            edits.append(Edit(range: rdf.startTag, text: open + desc + "\n</\(rdf.qname)>"))
         }
         return try source.applying(edits, path: path)
     }
@@ -447,7 +449,7 @@ public struct XMPPacket: Sendable, Equatable {
         }
         if let v = r.standard { prop("Standard", v) }
         if let v = r.assessedAt { prop("AssessedAt", XMPValue.date(v)) }
-        s += "\n  </\(rdfPrefix):Description>\n"
+        s += "\n  </\(rdfPrefix):Description>"
         return s
     }
 }
