@@ -78,8 +78,37 @@ struct JPEGContainer {
     }
 
     /// The file with the first standard XMP segment replaced by `packet` (or, without one, a new
-    /// segment inserted after the leading APP0/Exif-APP1 segments). Every other byte is kept.
-    func replacingXMP(with packet: XMPPacket) throws -> [UInt8] {
+    /// segment inserted after the leading APP0/Exif-APP1 segments), and any further standard XMP
+    /// segments (invalid, but seen in the wild) replaced by `others`, in order. Every other byte
+    /// is kept.
+    func replacingXMP(with packet: XMPPacket, others: [XMPPacket] = []) throws -> [UInt8] {
+        let first = try segment(for: packet)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + first.count)
+        let existing = xmpSegments
+        if existing.isEmpty {
+            var at = 2
+            for s in segments {
+                guard s.marker == 0xE0 || (s.marker == 0xE1 && has(s, prefix: Self.exifHeader)) else { break }
+                at = s.range.upperBound
+            }
+            out += bytes[..<at]
+            out += first
+            out += bytes[at...]
+            return out
+        }
+        var pos = 0
+        for (k, s) in existing.enumerated() {
+            out += bytes[pos..<s.range.lowerBound]
+            if k == 0 { out += first } else if k - 1 < others.count { out += try segment(for: others[k - 1]) } else { out += bytes[s.range] }
+            pos = s.range.upperBound
+        }
+        out += bytes[pos...]
+        return out
+    }
+
+    /// One APP1 segment holding `packet`; refuses packets that do not fit.
+    func segment(for packet: XMPPacket) throws -> [UInt8] {
         var p = packet
         if p.bytes.count > Self.maxPacket {
             p = p.adjustingPadding(toMatch: 0) // give up the padding before giving up
@@ -89,23 +118,11 @@ struct JPEGContainer {
         }
         let payload = Self.xmpHeader + p.bytes
         let len = payload.count + 2
-        let segment: [UInt8] = [0xFF, 0xE1, UInt8(len >> 8), UInt8(len & 0xFF)] + payload
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + segment.count)
-        if let old = xmpSegments.first {
-            out += bytes[..<old.range.lowerBound]
-            out += segment
-            out += bytes[old.range.upperBound...]
-        } else {
-            var at = 2
-            for s in segments {
-                guard s.marker == 0xE0 || (s.marker == 0xE1 && has(s, prefix: Self.exifHeader)) else { break }
-                at = s.range.upperBound
-            }
-            out += bytes[..<at]
-            out += segment
-            out += bytes[at...]
-        }
-        return out
+        return [0xFF, 0xE1, UInt8(len >> 8), UInt8(len & 0xFF)] + payload
+    }
+
+    /// The packets of the second and later standard XMP segments.
+    var extraXMP: [XMPPacket] {
+        xmpSegments.dropFirst().map { XMPPacket(bytes: Array(bytes[($0.payload.lowerBound + Self.xmpHeader.count)..<$0.payload.upperBound])) }
     }
 }

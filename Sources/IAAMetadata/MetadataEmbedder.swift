@@ -135,8 +135,11 @@ public enum MetadataEmbedder {
             let old = c.xmp
             if old == nil && stripping { return bytes }
             let new = try edit(old ?? XMPPacket.empty(), path)
-            if let old, new == old { return bytes }
-            return try c.replacingXMP(with: new)
+            // Stray extra XMP segments lose their iaa properties too, so no stale copy survives.
+            let extras = c.extraXMP
+            let cleaned = try extras.map { try $0.strippingIAA(path: path) }
+            if let old, new == old, cleaned == extras { return bytes }
+            return try c.replacingXMP(with: new, others: cleaned)
         case .png:
             let c = try PNGContainer(bytes, path: path)
             let old = try c.xmp()

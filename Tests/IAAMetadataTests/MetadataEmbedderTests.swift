@@ -312,3 +312,59 @@ final class MetadataEmbedderTests: XCTestCase {
         XCTAssertThrowsError(try MetadataReader.read("/nonexistent/x.jpg"))
     }
 }
+
+/// Unusual but real JPEG layouts.
+final class JPEGLayoutTests: XCTestCase {
+    func testExtendedXMPSegmentsAreLeftAlone() throws {
+        let dir = try Support.tempDir(self)
+        let path = try Support.copy("canon_icc.jpg", to: dir)
+        // exiftool moves a property too big for the main packet into Extended XMP segments.
+        let long = String(repeating: "A long caption. ", count: 6000)
+        try Support.run("exiftool", ["-q", "-overwrite_original", "-XMP-dc:Description=" + long, path])
+        let before = Support.bytes(path)
+        let c0 = try JPEGContainer(before, path: path)
+        let extHeader = Array("http://ns.adobe.com/xmp/extension/\u{0}".utf8)
+        let extended = c0.segments.filter { $0.marker == 0xE1 && c0.has($0, prefix: extHeader) }.map { Array(before[$0.range]) }
+        XCTAssertGreaterThan(extended.count, 1, "the fixture needs Extended XMP")
+        let r = Support.fullRecord()
+        try MetadataEmbedder.embed(r, into: path)
+        let after = Support.bytes(path)
+        let c1 = try JPEGContainer(after, path: path)
+        XCTAssertEqual(c1.segments.filter { $0.marker == 0xE1 && c1.has($0, prefix: extHeader) }.map { Array(after[$0.range]) }, extended)
+        XCTAssertEqual(try Support.text("exiftool", ["-s3", "-XMP-dc:Description", path]).trimmingCharacters(in: .whitespacesAndNewlines),
+                       long.trimmingCharacters(in: .whitespaces))
+        XCTAssertEqual(try MetadataReader.read(path), r.normalized)
+        XCTAssertEqual(try Support.exiv2IAA(path)["Xmp.iaa.Standard"], AestheticRecord.standardIdentifier)
+    }
+
+    func testBrokenXMPInARealFileIsRefusedAndTheFileUntouched() throws {
+        let dir = try Support.tempDir(self)
+        let path = dir + "/broken-xmp.jpg"
+        let src = Support.bytes(Support.fixture("canon_icc.jpg"))
+        let broken = try JPEGContainer(src, path: path).replacingXMP(with: XMPPacket(bytes: Array("<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF>".utf8)))
+        try Data(broken).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try MetadataEmbedder.embed(AestheticRecord(aestheticScore: 5), into: path)) { e in
+            XCTAssertEqual((e as? IAAError)?.kind, .corrupt)
+            XCTAssertTrue("\(e)".hasPrefix(path + ": has an XMP packet that is not well-formed XML"), "\(e)")
+        }
+        XCTAssertEqual(Support.bytes(path), broken)
+    }
+
+    func testSecondStandardXMPSegmentLosesStaleIAAProperties() throws {
+        let dir = try Support.tempDir(self)
+        let path = dir + "/two-xmp.jpg"
+        let src = Support.bytes(Support.fixture("canon_icc.jpg"))
+        let stale = try XMPPacket.empty().merging(AestheticRecord(levels: [.focus: 1], aestheticScore: 2), overwriteRating: false)
+        let one = try JPEGContainer(src, path: path).replacingXMP(with: XMPPacket.empty())
+        // Append a second standard XMP segment right after the first.
+        let c = try JPEGContainer(one, path: path)
+        let at = c.xmpSegments[0].range.upperBound
+        let two = Array(one[..<at]) + (try c.segment(for: stale)) + Array(one[at...])
+        try Data(two).write(to: URL(fileURLWithPath: path))
+        try MetadataEmbedder.embed(AestheticRecord(levels: [.focus: 3], aestheticScore: 7), into: path)
+        let after = try JPEGContainer(Support.bytes(path), path: path)
+        XCTAssertEqual(after.xmpSegments.count, 2, "the stray segment is kept, only cleaned")
+        XCTAssertEqual(try after.xmp?.record()?.levels, [.focus: 3])
+        XCTAssertNil(try after.extraXMP[0].record())
+    }
+}
