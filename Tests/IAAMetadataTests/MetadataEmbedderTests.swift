@@ -337,6 +337,24 @@ final class JPEGLayoutTests: XCTestCase {
         XCTAssertEqual(try Support.exiv2IAA(path)["Xmp.iaa.Standard"], AestheticRecord.standardIdentifier)
     }
 
+    /// Fields written by exiftool through the project's config are read, then replaced as ours.
+    func testFieldsWrittenByExiftoolAreReadAndReplaced() throws {
+        let dir = try Support.tempDir(self)
+        let path = try Support.copy("nikon_gps.jpg", to: dir)
+        try Support.run("exiftool", ["-config", Support.exiftoolConfig, "-q", "-overwrite_original", "-XMP-iaa:Exposure=2",
+                                     "-XMP-iaa:ExposureScore=3.25", "-XMP-iaa:Models={Name=NIMA,Version=idealo-0.07}",
+                                     "-XMP-iaa:Models+={Name=BRISQUE,Version=1}", "-XMP-iaa:AssessedAt=2026:11:28 03:00:00Z", path])
+        let r = try XCTUnwrap(MetadataReader.read(path))
+        XCTAssertEqual(r.levels, [.exposure: 2])
+        XCTAssertEqual(r.scores, [.exposure: 3.25])
+        XCTAssertEqual(r.models, [ModelInfo(name: "NIMA", version: "idealo-0.07"), ModelInfo(name: "BRISQUE", version: "1")])
+        XCTAssertEqual(r.assessedAt, Date(timeIntervalSince1970: 1_795_834_800))
+        let mine = AestheticRecord(levels: [.focus: 3], aestheticScore: 5.5)
+        try MetadataEmbedder.embed(mine, into: path)
+        XCTAssertEqual(try MetadataReader.read(path), mine.normalized)
+        XCTAssertEqual(try Support.exiftoolIAA(path).keys.sorted(), ["AestheticScore", "AssessedAt", "Focus", "Rating", "Standard"])
+    }
+
     func testBrokenXMPInARealFileIsRefusedAndTheFileUntouched() throws {
         let dir = try Support.tempDir(self)
         let path = dir + "/broken-xmp.jpg"
