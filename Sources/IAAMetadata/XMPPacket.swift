@@ -31,25 +31,45 @@ public enum XMPValue {
         return s == "-0" ? "0" : s
     }
 
+    /// `2026-11-28T03:00:00Z`. Formatted with gmtime_r rather than ISO8601DateFormatter, whose
+    /// first use loads ICU (tens of milliseconds per process, more than the whole tag).
     static func date(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: d)
+        var t = time_t(d.timeIntervalSince1970.rounded(.down))
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday),
+                      Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec))
     }
 
     /// Parses XMP dates: full date-time with zone, optional fraction, or just a date.
     static func parseDate(_ s: String) -> Date? {
         let t = s.trimmingCharacters(in: .whitespaces)
+        // Fast path for what we write: YYYY-MM-DDTHH:MM:SSZ.
+        let u = Array(t.utf8)
+        if u.count == 20, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A, u[19] == 0x5A {
+            func n(_ r: Range<Int>) -> Int? { Int(String(decoding: u[r], as: UTF8.self)) }
+            if let y = n(0..<4), let mo = n(5..<7), let d = n(8..<10), let h = n(11..<13), let mi = n(14..<16), let se = n(17..<19),
+               (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, se < 61 {
+                var tm = tm()
+                tm.tm_year = Int32(y - 1900); tm.tm_mon = Int32(mo - 1); tm.tm_mday = Int32(d)
+                tm.tm_hour = Int32(h); tm.tm_min = Int32(mi); tm.tm_sec = Int32(se)
+                return Date(timeIntervalSince1970: TimeInterval(timegm(&tm)))
+            }
+        }
         let f = ISO8601DateFormatter()
-        for opts: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate]] {
+        f.timeZone = TimeZone(identifier: "UTC")
+        // Most specific first; XMP allows a local time without a zone (read as UTC) and a bare date.
+        let spellings: [ISO8601DateFormatter.Options] = [
+            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
+            [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate],
+            [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate, .withFractionalSeconds],
+            [.withFullDate],
+        ]
+        for opts in spellings {
             f.formatOptions = opts
             if let d = f.date(from: t) { return d }
         }
-        // XMP allows a local time without a zone (exiftool writes that for some inputs); read as UTC.
-        f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.date(from: t)
+        return nil
     }
 }
 

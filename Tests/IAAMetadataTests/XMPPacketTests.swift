@@ -122,6 +122,17 @@ final class XMPPacketTests: XCTestCase {
         XCTAssertEqual(try m.record()?.aestheticScore, 5)
     }
 
+    func testDatesRoundTripInEveryXMPSpelling() {
+        let t = Date(timeIntervalSince1970: 1_795_834_800) // 2026-11-28T03:00:00Z
+        XCTAssertEqual(XMPValue.date(t), "2026-11-28T03:00:00Z")
+        XCTAssertEqual(XMPValue.parseDate("2026-11-28T03:00:00Z"), t)
+        XCTAssertEqual(XMPValue.parseDate("2026-11-28T04:00:00+01:00"), t)
+        XCTAssertEqual(XMPValue.parseDate("2026-11-28T03:00:00.000Z"), t)
+        XCTAssertEqual(XMPValue.parseDate("2026-11-28T03:00:00"), t, "no zone: read as UTC")
+        XCTAssertNil(XMPValue.parseDate("2026-13-28T03:00:00Z"))
+        XCTAssertNil(XMPValue.parseDate("yesterday"))
+    }
+
     func testStripWithoutOurNamespaceIsIdentity() throws {
         let p = XMPPacket(bytes: Array("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmp:Rating=\"3\"/></rdf:RDF></x:xmpmeta>".utf8))
         XCTAssertEqual(try p.strippingIAA(), p)
