@@ -4,7 +4,7 @@
 //
 //   CVips/CVipsShim ─▶ IAAImaging ─┐
 //   COpenBLAS ─▶ IAANeural ─▶ IAAModels ─▶ IAAAssessment ─▶ IAACLI ─▶ iaa-enhance
-//   CExif ─▶ IAAMetadata ──────────────────────────────────┘
+//   IAAMetadata (XMP; IAACore only) ─────────────────────────────────┘
 //   IAACore (pixel buffers, errors, hashing) sits under all of them.
 import PackageDescription
 
@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "iaa-enhance", targets: ["iaa-enhance"]),
         .library(name: "IAAImaging", targets: ["IAAImaging"]),
+        .library(name: "IAAMetadata", targets: ["IAAMetadata"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,16 +29,20 @@ let package = Package(
 
         .target(name: "IAACore"),
         .target(name: "IAAImaging", dependencies: ["IAACore", "CVips", "CVipsShim", "CExif"]),
+        // Aesthetic metadata (XMP, namespace iaa) and lossless embedding: pure file-format code.
+        .target(name: "IAAMetadata", dependencies: ["IAACore"]),
         .target(name: "IAACLI", dependencies: [
-            "IAACore", "IAAImaging",
+            "IAACore", "IAAImaging", "IAAMetadata",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "iaa-enhance", dependencies: ["IAACLI"]),
         // Benchmark drivers (Tools/bench-*.sh); not installed, not part of the product.
         .executableTarget(name: "iaa-bench-io", dependencies: ["IAAImaging"]),
+        .executableTarget(name: "iaa-bench-metadata", dependencies: ["IAAMetadata", "IAACore"]),
 
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),
         .testTarget(name: "IAACLITests", dependencies: ["IAACLI", "IAACore", "iaa-enhance"]),
+        .testTarget(name: "IAAMetadataTests", dependencies: ["IAAMetadata", "IAACore"]),
     ]
 )

@@ -3,7 +3,7 @@
 # nothing when they are present. Needs root (or sudo). The Swift 6 toolchain is not a Debian
 # package: install it from swift.org and put it on PATH first.
 set -euo pipefail
-packages=(pkg-config libvips-dev libopenblas-dev libexif-dev libimage-exiftool-perl exiv2)
+packages=(pkg-config libvips-dev libvips-tools libopenblas-dev libexif-dev libimage-exiftool-perl exiv2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

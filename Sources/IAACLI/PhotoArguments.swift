@@ -33,7 +33,7 @@ struct PhotoArguments: ParsableArguments {
                     let name = (rel as NSString).lastPathComponent
                     if name.hasPrefix(".") { continue }
                     if known.contains((name as NSString).pathExtension.lowercased()),
-                       !name.contains(".iaa-tmp-") {
+                       !name.contains(AtomicWrite.temporaryMarker) {
                         found.append((path as NSString).appendingPathComponent(rel))
                     }
                 }
