@@ -28,6 +28,9 @@ let package = Package(
 
         .target(name: "IAACore"),
         .target(name: "IAAImaging", dependencies: ["IAACore", "CVips", "CVipsShim", "CExif"]),
+        // Inference engine (NCHW, OpenBLAS sgemm) and the ported models on top of it.
+        .target(name: "IAANeural", dependencies: ["IAACore", "COpenBLAS"]),
+        .target(name: "IAAModels", dependencies: ["IAANeural", "IAACore"]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -37,5 +40,7 @@ let package = Package(
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),
         .testTarget(name: "IAACLITests", dependencies: ["IAACLI"]),
+        .testTarget(name: "IAANeuralTests", dependencies: ["IAANeural", "IAACore"]),
+        .testTarget(name: "IAAModelsTests", dependencies: ["IAAModels", "IAANeural", "IAACore", "IAAImaging"]),
     ]
 )
