@@ -72,7 +72,7 @@ public enum ModelRegistry {
     /// All entries, in a stable order.
     public static let all: [ModelEntry] = [
         NIMA.entry,
-        // YuNet.entry,
+        YuNet.entry,
         // BRISQUE and NIQE (classical models, Brisque*.swift / Niqe*.swift) add their rows here.
     ]
 
