@@ -15,10 +15,8 @@ public enum Activation: Sendable, Hashable {
         switch self {
         case .identity:
             return
-        case .relu:
-            for i in 0..<count { p[i] = max(p[i], 0) }
-        case .relu6:
-            for i in 0..<count { p[i] = min(max(p[i], 0), 6) }
+        case .relu, .relu6:
+            addBiasActivate(p, count: count, bias: 0, self)
         case .sigmoid:
             for i in 0..<count { p[i] = 1 / (1 + expf(-p[i])) }
         }
@@ -35,5 +33,30 @@ public func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, cols: Int) 
         for i in 0..<cols { row[i] = expf(row[i] - m); sum += row[i] }
         let inv = 1 / sum
         for i in 0..<cols { row[i] *= inv }
+    }
+}
+
+/// `p[i] = activation(p[i] + bias)` for `count` values. Written as plain loops with selects
+/// (not `max`/`min`, whose NaN rules, and not SIMD `pointwiseMax`, which is not inlined) so
+/// that LLVM vectorises them.
+@inline(__always)
+func addBiasActivate(_ p: UnsafeMutablePointer<Float>, count: Int, bias: Float, _ activation: Activation) {
+    switch activation {
+    case .relu6:
+        for i in 0..<count {
+            let v = p[i] + bias
+            let r = v > 0 ? v : 0
+            p[i] = r < 6 ? r : 6
+        }
+    case .relu:
+        for i in 0..<count {
+            let v = p[i] + bias
+            p[i] = v > 0 ? v : 0
+        }
+    case .identity:
+        for i in 0..<count { p[i] += bias }
+    case .sigmoid:
+        for i in 0..<count { p[i] += bias }
+        activation.apply(p, count: count)
     }
 }

@@ -2,7 +2,7 @@ import COpenBLAS
 
 /// A dense (group = 1) 2-D convolution over NCHW maps: im2col followed by one `cblas_sgemm`
 /// per image; a 1×1, stride-1, unpadded convolution skips im2col and is a single sgemm.
-/// Bias and activation are fused (the bias pre-fills the output, the product accumulates).
+/// Bias and activation are applied in one SIMD pass over each output row after the product.
 public struct Conv2D: Sendable {
     public let inChannels: Int
     public let outChannels: Int
@@ -78,11 +78,6 @@ public struct Conv2D: Sendable {
                 for img in 0..<x.batch {
                     let src = x.data + img * x.imageCount
                     let dst = y + img * outChannels * n
-                    for o in 0..<outChannels {
-                        let row = dst + o * n
-                        let v = b[o]
-                        for i in 0..<n { row[i] = v }
-                    }
                     let cols: UnsafeMutablePointer<Float>
                     if pointwise {
                         cols = src
@@ -91,13 +86,12 @@ public struct Conv2D: Sendable {
                         cols = scratch
                     }
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outChannels), Int32(n), Int32(k),
-                                1, w.baseAddress, Int32(k), cols, Int32(n), 1, dst, Int32(n))
+                                1, w.baseAddress, Int32(k), cols, Int32(n), 0, dst, Int32(n))
+                    for o in 0..<outChannels { addBiasActivate(dst + o * n, count: n, bias: b[o], activation) }
                 }
             }
         }
-        let out = FeatureMap(data: y, batch: x.batch, channels: outChannels, height: oh, width: ow)
-        activation.apply(y, count: out.count)
-        return out
+        return FeatureMap(data: y, batch: x.batch, channels: outChannels, height: oh, width: ow)
     }
 
     /// Unfolds one image into `[C·kh·kw, oh·ow]` columns, zeros where the window leaves the map.
