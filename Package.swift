@@ -29,7 +29,10 @@ let package = Package(
         .target(name: "IAACore"),
         .target(name: "IAAImaging", dependencies: ["IAACore", "CVips", "CVipsShim", "CExif"]),
         // Inference engine (NCHW, OpenBLAS sgemm) and the ported models on top of it.
-        .target(name: "IAANeural", dependencies: ["IAACore", "COpenBLAS"]),
+        // Optimised even in debug builds: the kernels are ~50× slower unoptimised, which would
+        // make every test that runs a network take minutes.
+        .target(name: "IAANeural", dependencies: ["IAACore", "COpenBLAS"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "IAAModels", dependencies: ["IAANeural", "IAACore"]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging",

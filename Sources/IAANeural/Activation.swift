@@ -60,3 +60,9 @@ func addBiasActivate(_ p: UnsafeMutablePointer<Float>, count: Int, bias: Float, 
         activation.apply(p, count: count)
     }
 }
+
+/// Sets `count` floats to `value` (vectorised).
+@inline(__always)
+func fill(_ p: UnsafeMutablePointer<Float>, count: Int, value: Float) {
+    for i in 0..<count { p[i] = value }
+}

@@ -2,7 +2,7 @@ import COpenBLAS
 
 /// A dense (group = 1) 2-D convolution over NCHW maps: im2col followed by one `cblas_sgemm`
 /// per image; a 1×1, stride-1, unpadded convolution skips im2col and is a single sgemm.
-/// Bias and activation are applied in one SIMD pass over each output row after the product.
+/// The bias pre-fills the output, the product accumulates, the activation is one vectorised pass.
 public struct Conv2D: Sendable {
     public let inChannels: Int
     public let outChannels: Int
@@ -78,6 +78,9 @@ public struct Conv2D: Sendable {
                 for img in 0..<x.batch {
                     let src = x.data + img * x.imageCount
                     let dst = y + img * outChannels * n
+                    // Bias pre-fills the output and the product accumulates into it (beta = 1):
+                    // cheaper than OpenBLAS's own zeroing pass for beta = 0.
+                    for o in 0..<outChannels { fill(dst + o * n, count: n, value: b[o]) }
                     let cols: UnsafeMutablePointer<Float>
                     if pointwise {
                         cols = src
@@ -86,8 +89,8 @@ public struct Conv2D: Sendable {
                         cols = scratch
                     }
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(outChannels), Int32(n), Int32(k),
-                                1, w.baseAddress, Int32(k), cols, Int32(n), 0, dst, Int32(n))
-                    for o in 0..<outChannels { addBiasActivate(dst + o * n, count: n, bias: b[o], activation) }
+                                1, w.baseAddress, Int32(k), cols, Int32(n), 1, dst, Int32(n))
+                    activation.apply(dst, count: outChannels * n)
                 }
             }
         }

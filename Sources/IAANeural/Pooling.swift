@@ -21,6 +21,18 @@ public struct MaxPool2D: Sendable {
         for plane in 0..<(x.batch * x.channels) {
             let src = x.data + plane * h * w
             let dst = y + plane * oh * ow
+            if k == 2 && s == 2 {
+                // The common 2×2/2 case, with selects instead of NaN-aware max().
+                for oy in 0..<oh {
+                    let a = src + 2 * oy * w, b = a + w, o = dst + oy * ow
+                    for ox in 0..<ow {
+                        let p = a[2 * ox], q = a[2 * ox + 1], r = b[2 * ox], t = b[2 * ox + 1]
+                        let m1 = p > q ? p : q, m2 = r > t ? r : t
+                        o[ox] = m1 > m2 ? m1 : m2
+                    }
+                }
+                continue
+            }
             for oy in 0..<oh {
                 let o = dst + oy * ow
                 let r0 = src + oy * s * w
