@@ -62,6 +62,23 @@ final class WeightsTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: path))
     }
 
+    func testEnvironmentVariableOverridesTheSearch() throws {
+        defer { unsetenv(WeightsLocator.environmentVariable) }
+        setenv(WeightsLocator.environmentVariable, dir, 1)
+        XCTAssertThrowsError(try WeightsLocator.path(of: YuNet.entry.weightsFile)) { error in
+            XCTAssertTrue((error as? IAAError)?.description.contains("IAA_WEIGHTS_DIR points to \(self.dir!)") ?? false, "\(error)")
+        }
+        let weightsDir = Fixtures.root.appendingPathComponent("Weights").path
+        setenv(WeightsLocator.environmentVariable, weightsDir, 1)
+        XCTAssertEqual(try WeightsLocator.path(of: YuNet.entry.weightsFile), weightsDir + "/" + YuNet.entry.weightsFile)
+    }
+
+    /// The uniform entry point: any registered model loads from its registry row.
+    func testRegisteredModelLoads() throws {
+        let yunet = try YuNet.load()
+        XCTAssertTrue(yunet.detect(RGBImage(width: 64, height: 64, fill: (0, 0, 0))).isEmpty)
+    }
+
     func testLocatorReportsAMissingFile() {
         XCTAssertThrowsError(try WeightsLocator.path(of: "no_such_model.safetensors")) { error in
             let e = error as? IAAError

@@ -47,21 +47,32 @@ final class LayerTests: XCTestCase {
         XCTAssertEqual(got, [4.5, 6.5, 4.5, 6.5, 9.5, 6.5, 4.5, 6.5, 4.5])
     }
 
+    /// Covers the SIMD 3×3 kernel (rows ≥ 8 wide, stride 1 and the even/odd stride-2 layout),
+    /// its scalar tails, the generic k×k path (5×3 kernel) and both thread counts.
     func testDepthwiseMatchesNaive() {
         var r = Rand(3)
-        let (n, c, h, w) = (2, 6, 11, 9)
-        let x = r.array(n * c * h * w), wt = r.array(c * 9), b = r.array(c)
         let before = NeuralThreads.count
         defer { NeuralThreads.set(before) }
-        for threads in [1, 2] {
-            NeuralThreads.set(threads)
-            for (stride, padding) in [(1, Padding.symmetric(1)), (2, .symmetric(1)), (2, .same), (1, .valid), (2, .valid)] {
-                let dw = DepthwiseConv2D(weights: wt, bias: b, channels: c, kernel: (3, 3), stride: (stride, stride), padding: padding)
-                let pad = padding.resolve(height: h, width: w, kernelH: 3, kernelW: 3, strideH: stride, strideW: stride)
-                let ref = naiveConv(x, n: n, c: c, h: h, w: w, weights: wt, bias: b, outC: c, k: (3, 3), s: (stride, stride), pad: pad, groups: c)
-                let (got, map) = withMap(x, n: n, c: c, h: h, w: w) { dw.forward($0, into: $1, scratch: $2) }
-                XCTAssertEqual([map.height, map.width], [ref.oh, ref.ow])
-                XCTAssertLessThan(maxAbsDiff(got, ref.out), 1e-5, "threads \(threads) stride \(stride) \(padding)")
+        for (h, w) in [(11, 9), (7, 37), (20, 16)] {
+            let (n, c) = (2, 6)
+            let x = r.array(n * c * h * w), b = r.array(c)
+            for threads in [1, 2] {
+                NeuralThreads.set(threads)
+                for (k, stride, padding) in [((3, 3), 1, Padding.symmetric(1)), ((3, 3), 2, .symmetric(1)), ((3, 3), 2, .same),
+                                             ((3, 3), 1, .valid), ((3, 3), 2, .valid), ((5, 3), 2, .same), ((5, 3), 1, .symmetric(2))] {
+                    let wt = r.array(c * k.0 * k.1)
+                    for act in [Activation.identity, .relu6] {
+                        let dw = DepthwiseConv2D(weights: wt, bias: b, channels: c, kernel: k, stride: (stride, stride),
+                                                 padding: padding, activation: act)
+                        let pad = padding.resolve(height: h, width: w, kernelH: k.0, kernelW: k.1, strideH: stride, strideW: stride)
+                        var ref = naiveConv(x, n: n, c: c, h: h, w: w, weights: wt, bias: b, outC: c, k: k,
+                                            s: (stride, stride), pad: pad, groups: c)
+                        if act == .relu6 { ref.out = ref.out.map { min(max($0, 0), 6) } }
+                        let (got, map) = withMap(x, n: n, c: c, h: h, w: w) { dw.forward($0, into: $1, scratch: $2) }
+                        XCTAssertEqual([map.height, map.width], [ref.oh, ref.ow])
+                        XCTAssertLessThan(maxAbsDiff(got, ref.out), 1e-5, "\(h)×\(w) k\(k) threads \(threads) stride \(stride) \(padding) \(act)")
+                    }
+                }
             }
         }
     }
@@ -113,9 +124,17 @@ final class LayerTests: XCTestCase {
                           3, 4, 8, 1, 9,
                           0, 0, 7, 6, 9,
                           2, 1, 0, 5, 9]
-        let (got, map) = withMap(x, n: 1, c: 1, h: 4, w: 5) { x, y, _ in MaxPool2D(kernel: 2, stride: 2).forward(x, into: y) }
+        let (got, map) = withMap(x.map { -$0 } + x, n: 2, c: 1, h: 4, w: 5) { x, y, _ in MaxPool2D(kernel: 2, stride: 2).forward(x, into: y) }
         XCTAssertEqual([map.height, map.width], [2, 2])  // floor: last column dropped
-        XCTAssertEqual(got, [5, 8, 2, 7])
+        XCTAssertEqual(got, [-1, 0, 0, 0, 5, 8, 2, 7])  // image 0 negated: max = least magnitude
+    }
+
+    func testMaxPoolGenericWindow() {
+        // 3×3 window, stride 2 on a 5×5 ramp: maxima are the bottom-right corners of each window.
+        let x = (0..<25).map(Float.init)
+        let (got, map) = withMap(x, n: 1, c: 1, h: 5, w: 5) { x, y, _ in MaxPool2D(kernel: 3, stride: 2).forward(x, into: y) }
+        XCTAssertEqual([map.height, map.width], [2, 2])
+        XCTAssertEqual(got, [12, 14, 22, 24])
     }
 
     func testGlobalAveragePoolExact() {
