@@ -92,13 +92,17 @@ public struct DepthwiseConv2D: Sendable {
                         if split {
                             // Stride 2: store each padded row as its even columns then its odd
                             // columns, so every tap reads contiguous memory.
+                            // Input x lands in padded column x + left: even columns first.
+                            let firstEven = p.left & 1, firstOdd = 1 - firstEven
+                            let evenCount = (w - firstEven + 1) / 2, oddCount = (w - firstOdd + 1) / 2
+                            let evenAt = (firstEven + p.left) >> 1, oddAt = half + ((firstOdd + p.left) >> 1)
                             for iy in 0..<h {
                                 let row = padded + (iy + p.top) * pw
                                 let s = inPlane + iy * w
-                                for ix in 0..<w {
-                                    let px = ix + p.left
-                                    row[(px & 1) * half + (px >> 1)] = s[ix]
-                                }
+                                let se = s + firstEven, de = row + evenAt
+                                for j in 0..<evenCount { de[j] = se[2 * j] }
+                                let so = s + firstOdd, dO = row + oddAt
+                                for j in 0..<oddCount { dO[j] = so[2 * j] }
                             }
                         } else {
                             for iy in 0..<h {
