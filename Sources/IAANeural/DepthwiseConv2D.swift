@@ -5,18 +5,26 @@
 /// without bounds checks that the compiler vectorises for stride 1. Planes are spread over
 /// `NeuralThreads.count` threads.
 public struct DepthwiseConv2D: Sendable {
+    /// Channels (one filter each).
     public let channels: Int
+    /// Kernel height, pixels.
     public let kernelH: Int
+    /// Kernel width, pixels.
     public let kernelW: Int
+    /// Vertical stride, pixels (default 1).
     public let strideH: Int
+    /// Horizontal stride, pixels (default 1).
     public let strideW: Int
+    /// Zero padding rule (default `.valid`).
     public let padding: Padding
+    /// Activation applied to the output (default `.identity`).
     public let activation: Activation
     /// `[channels, kernelH, kernelW]` (ONNX `[C, 1, kh, kw]`, Keras `[kh, kw, C, 1]` transposed).
     public let weights: [Float]
     /// `[channels]`.
     public let bias: [Float]
 
+    /// `weights` as `[channels, kernelH, kernelW]`; `bias` defaults to zeros.
     public init(weights: [Float], bias: [Float]?, channels: Int, kernel: (Int, Int),
                 stride: (Int, Int) = (1, 1), padding: Padding = .valid, activation: Activation = .identity) {
         precondition(weights.count == channels * kernel.0 * kernel.1,
