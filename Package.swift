@@ -27,10 +27,17 @@ let package = Package(
         // Non-variadic C wrappers for the libvips calls Swift cannot make. No stable API.
         .target(name: "CVipsShim", dependencies: ["CVips"]),
 
-        .target(name: "IAACore"),
+        // Optimised in debug builds too: SHA-256 of the weights runs at every model load.
+        .target(name: "IAACore", swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "IAAImaging", dependencies: ["IAACore", "CVips", "CVipsShim", "CExif"]),
         // Aesthetic metadata (XMP, namespace iaa) and lossless embedding: pure file-format code.
         .target(name: "IAAMetadata", dependencies: ["IAACore"]),
+        // Inference engine (NCHW, OpenBLAS sgemm) and the ported models on top of it.
+        // Optimised even in debug builds: the kernels are ~50× slower unoptimised, which would
+        // make every test that runs a network take minutes.
+        .target(name: "IAANeural", dependencies: ["IAACore", "COpenBLAS"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "IAAModels", dependencies: ["IAANeural", "IAACore"]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging", "IAAMetadata",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -44,5 +51,11 @@ let package = Package(
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),
         .testTarget(name: "IAACLITests", dependencies: ["IAACLI", "IAACore", "iaa-enhance"]),
         .testTarget(name: "IAAMetadataTests", dependencies: ["IAAMetadata", "IAACore"]),
+        // Release-only benchmark of IAANeural/IAAModels (run by Tools/bench-neural.sh).
+        .executableTarget(name: "iaa-bench-neural", dependencies: ["IAAModels", "IAANeural", "IAAImaging", "IAACore"]),
+
+
+        .testTarget(name: "IAANeuralTests", dependencies: ["IAANeural", "IAACore"]),
+        .testTarget(name: "IAAModelsTests", dependencies: ["IAAModels", "IAANeural", "IAACore", "IAAImaging"]),
     ]
 )
