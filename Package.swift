@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "iaa-enhance", targets: ["iaa-enhance"]),
         .library(name: "IAAImaging", targets: ["IAAImaging"]),
+        .library(name: "IAAEdits", targets: ["IAAEdits"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +29,7 @@ let package = Package(
 
         .target(name: "IAACore"),
         .target(name: "IAAImaging", dependencies: ["IAACore", "CVips", "CVipsShim", "CExif"]),
+        .target(name: "IAAEdits", dependencies: ["IAACore", "IAAImaging"]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -37,5 +39,6 @@ let package = Package(
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),
         .testTarget(name: "IAACLITests", dependencies: ["IAACLI"]),
+        .testTarget(name: "IAAEditsTests", dependencies: ["IAAEdits", "IAAImaging", "IAACore"]),
     ]
 )
