@@ -19,6 +19,12 @@ public final class ChainRenderer: @unchecked Sendable {
         public var stepsReused = 0
         /// Edit steps computed.
         public var stepsComputed = 0
+
+        public init(renders: Int = 0, stepsReused: Int = 0, stepsComputed: Int = 0) {
+            self.renders = renders
+            self.stepsReused = stepsReused
+            self.stepsComputed = stepsComputed
+        }
     }
 
     /// The proxy every chain starts from.

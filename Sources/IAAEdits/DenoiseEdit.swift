@@ -21,13 +21,14 @@ public struct DenoiseEdit: Edit {
     public var params: Params
     public init(_ params: Params) { self.params = params }
 
-    /// Radii scale with the image (per 2000 px of long side) so a proxy and the full file get
-    /// the same relative smoothing; never under half a pixel.
+    /// Radii are in pixels, not scaled with the image: sensor noise has a grain of about one
+    /// pixel at any resolution (a proxy has less of it, because downsampling averaged it, not
+    /// because its grain is larger). L*: sigma 0.7…2 px; a*b*: twice that. The edge scale (in
+    /// Sobel units of L*, about 4× the step per pixel) grows with strength so strong settings
+    /// also smooth textured areas.
     public func apply(to image: EditImage, context: EditContext) throws -> EditImage {
         let t = params.strength / 100
-        let scale = Double(image.longSide) / 2000
-        let sigmaL = max(0.5, (0.8 + 1.2 * t) * scale)
-        return try image.denoise(sigmaL: sigmaL, amountL: t, edge: 4 + 8 * t,
-                                 sigmaAB: max(0.8, 2 * sigmaL), amountAB: t)
+        let sigmaL = 0.7 + 1.3 * t
+        return try image.denoise(sigmaL: sigmaL, amountL: t, edge: 4 + 8 * t, sigmaAB: 2 * sigmaL, amountAB: t)
     }
 }

@@ -57,6 +57,15 @@ public struct ParameterInfo: Sendable, Hashable, Codable {
     public let max: Double
     public let defaultValue: Double
     public let description: String
+
+    public init(id: String, unit: String, min: Double, max: Double, defaultValue: Double, description: String) {
+        self.id = id
+        self.unit = unit
+        self.min = min
+        self.max = max
+        self.defaultValue = defaultValue
+        self.description = description
+    }
 }
 
 extension NumberParameter {
