@@ -35,6 +35,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "iaa-enhance", dependencies: ["IAACLI"]),
+        // Proxy render benchmark for the edits (Tools/bench-edits.sh, release builds only).
+        .executableTarget(name: "bench-edits", dependencies: ["IAAEdits", "IAAImaging", "IAACore"]),
 
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),

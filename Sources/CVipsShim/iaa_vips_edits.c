@@ -4,6 +4,7 @@
  * object, so every early return releases them; the result is referenced before the context
  * goes. */
 #include "iaa_vips_edits.h"
+#include <math.h>
 #include <string.h>
 
 /* A throwaway parent for vips_object_local_array. */
@@ -19,6 +20,25 @@ static int finish(VipsObject *ctx, VipsImage *result, VipsImage **out) {
 static int fail(VipsObject *ctx) {
     g_object_unref(ctx);
     return -1;
+}
+
+/* libvips recomputes a node for every consumer that reads it: in a graph that fans out (Lab
+ * feeding L, a, b and a blur feeding a gradient and a blend) the colour conversion and the
+ * blur would run several times over. Small images (proxies) are therefore computed into
+ * memory at each fan-out point; large ones (full-resolution renders, streamed once) are
+ * recomputed instead, which costs time but keeps memory flat. */
+#define IAA_EDIT_MEMORY_PIXELS (4 * 1024 * 1024)
+
+/* *out is a new reference (the caller's local array owns it). */
+static int fanout(VipsObject *ctx, VipsImage *in, VipsImage **out) {
+    (void)ctx;
+    if ((gint64)in->Xsize * in->Ysize <= IAA_EDIT_MEMORY_PIXELS) {
+        *out = vips_image_copy_memory(in);
+        return *out ? 0 : -1;
+    }
+    g_object_ref(in);
+    *out = in;
+    return 0;
 }
 
 /* A 1×n one-band float image holding a LUT. */
@@ -154,8 +174,9 @@ int iaa_edit_recomb3(VipsImage *in, const double *m, VipsImage **out) {
 
 int iaa_edit_tone_lut(VipsImage *in, const float *lut, int n, double l_max, VipsImage **out) {
     VipsObject *ctx = ctx_new();
-    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 5);
-    if (vips_colourspace(in, &t[0], VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
+    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 6);
+    if (vips_colourspace(in, &t[5], VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
+    if (fanout(ctx, t[5], &t[0])) return fail(ctx);
     if (map_band(ctx, t[0], 0, lut, n, l_max, &t[1])) return fail(ctx);
     if (vips_extract_band(t[0], &t[2], 1, "n", 2, NULL)) return fail(ctx);
     if (vips_bandjoin2(t[1], t[2], &t[3], NULL)) return fail(ctx);
@@ -164,35 +185,57 @@ int iaa_edit_tone_lut(VipsImage *in, const float *lut, int n, double l_max, Vips
 }
 
 int iaa_edit_chroma(VipsImage *in, double gain, double vib, const float *wc, int nc, double c_max,
-                    const float *wh, int nh, VipsImage **out) {
+                    const float *wh, int nh, double skin_hue, VipsImage **out) {
+    /* C* and the hue are the polar coordinates of (a*, b*); scaling C* at constant hue is
+     * scaling (a*, b*) by the same factor, so this stays in Lab: no atan2/sincos round trip
+     * through LCh. The hue enters only through its angle to `skin_hue`, as the cosine
+     * (a·cos θ + b·sin θ) / C, which is what the hue LUT is indexed by. */
     VipsObject *ctx = ctx_new();
-    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 12);
-    if (vips_colourspace(in, &t[0], VIPS_INTERPRETATION_LCH, NULL)) return fail(ctx);
-    if (vips_extract_band(t[0], &t[1], 1, NULL)) return fail(ctx);             /* C */
-    VipsImage *factor = NULL;
+    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 16);
+    if (vips_colourspace(in, &t[14], VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
+    if (fanout(ctx, t[14], &t[0])) return fail(ctx);
+    if (vips_extract_band(t[0], &t[1], 0, NULL)) return fail(ctx);              /* L */
+    if (vips_extract_band(t[0], &t[15], 1, "n", 2, NULL)) return fail(ctx);
+    if (fanout(ctx, t[15], &t[2])) return fail(ctx);                            /* a, b */
+    VipsImage *factor_ab = NULL;
     if (vib != 0.0) {
-        if (map_band(ctx, t[0], 1, wc, nc, c_max, &t[2])) return fail(ctx);    /* wc(C) */
-        if (map_band(ctx, t[0], 2, wh, nh, 360.0, &t[3])) return fail(ctx);    /* wh(h) */
-        if (vips_multiply(t[2], t[3], &t[4], NULL)) return fail(ctx);
-        if (vips_linear1(t[4], &t[5], vib, gain, NULL)) return fail(ctx);
-        factor = t[5];
-        if (vips_multiply(t[1], factor, &t[6], NULL)) return fail(ctx);
+        double th = skin_hue * G_PI / 180.0;
+        double proj[2] = {cos(th), sin(th)};
+        double sq[2] = {1.0, 1.0};
+        if (vips_multiply(t[2], t[2], &t[3], NULL)) return fail(ctx);
+        if (!(t[4] = vips_image_new_matrix_from_array(2, 1, sq, 2))) return fail(ctx);
+        if (vips_recomb(t[3], &t[5], t[4], NULL)) return fail(ctx);             /* a² + b² */
+        VipsImage **c = (VipsImage **)vips_object_local_array(ctx, 1);
+        if (vips_pow_const1(t[5], &c[0], 0.5, NULL)) return fail(ctx);
+        if (fanout(ctx, c[0], &t[6])) return fail(ctx);                          /* C */
+        if (!(t[7] = vips_image_new_matrix_from_array(2, 1, proj, 2))) return fail(ctx);
+        if (vips_recomb(t[2], &t[8], t[7], NULL)) return fail(ctx);             /* C·cos(h − θ) */
+        if (vips_linear1(t[6], &t[9], 1.0, 1e-6, NULL)) return fail(ctx);
+        if (vips_divide(t[8], t[9], &t[10], NULL)) return fail(ctx);            /* cos(h − θ) */
+        /* LUT indices: C over [0, c_max]; the cosine over [−1, 1], shifted to [0, 2]. */
+        VipsImage **u = (VipsImage **)vips_object_local_array(ctx, 8);
+        if (vips_linear1(t[10], &u[0], 1.0, 1.0, NULL)) return fail(ctx);
+        if (map_band(ctx, t[6], 0, wc, nc, c_max, &u[1])) return fail(ctx);
+        if (map_band(ctx, u[0], 0, wh, nh, 2.0, &u[2])) return fail(ctx);
+        if (vips_multiply(u[1], u[2], &u[3], NULL)) return fail(ctx);
+        if (vips_linear1(u[3], &u[4], vib, gain, NULL)) return fail(ctx);
+        if (vips_multiply(t[2], u[4], &t[11], NULL)) return fail(ctx);         /* (a, b) · factor */
+        factor_ab = t[11];
     } else {
-        if (vips_linear1(t[1], &t[6], gain, 0.0, NULL)) return fail(ctx);
+        if (vips_linear1(t[2], &t[11], gain, 0.0, NULL)) return fail(ctx);
+        factor_ab = t[11];
     }
-    if (vips_extract_band(t[0], &t[7], 0, NULL)) return fail(ctx);             /* L */
-    if (vips_extract_band(t[0], &t[8], 2, NULL)) return fail(ctx);             /* h */
-    VipsImage *bands[3] = {t[7], t[6], t[8]};
-    if (vips_bandjoin(bands, &t[9], 3, NULL)) return fail(ctx);
-    if (vips_copy(t[9], &t[10], "interpretation", VIPS_INTERPRETATION_LCH, NULL)) return fail(ctx);
-    return finish(ctx, t[10], out);
+    if (vips_bandjoin2(t[1], factor_ab, &t[12], NULL)) return fail(ctx);
+    if (vips_copy(t[12], &t[13], "interpretation", VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
+    return finish(ctx, t[13], out);
 }
 
 int iaa_edit_split_tone(VipsImage *in, const float *da, const float *db, int n, double l_max,
                         VipsImage **out) {
     VipsObject *ctx = ctx_new();
-    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 10);
-    if (vips_colourspace(in, &t[0], VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
+    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 11);
+    if (vips_colourspace(in, &t[10], VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
+    if (fanout(ctx, t[10], &t[0])) return fail(ctx);
     if (map_band(ctx, t[0], 0, da, n, l_max, &t[1])) return fail(ctx);
     if (map_band(ctx, t[0], 0, db, n, l_max, &t[2])) return fail(ctx);
     if (vips_extract_band(t[0], &t[3], 0, NULL)) return fail(ctx);
@@ -206,18 +249,38 @@ int iaa_edit_split_tone(VipsImage *in, const float *da, const float *db, int n, 
     return finish(ctx, t[9], out);
 }
 
+/* |∂x| + |∂y| by central differences (half the difference of the two neighbours), edges
+ * extended by copying: a cheaper stand-in for vips_sobel, in L* per pixel. */
+static int gradient(VipsObject *ctx, VipsImage *in, VipsImage **out) {
+    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 10);
+    int w = in->Xsize, h = in->Ysize;
+    if (vips_embed(in, &t[0], 1, 1, w + 2, h + 2, "extend", VIPS_EXTEND_COPY, NULL)) return -1;
+    if (vips_extract_area(t[0], &t[1], 2, 1, w, h, NULL)) return -1;   /* right */
+    if (vips_extract_area(t[0], &t[2], 0, 1, w, h, NULL)) return -1;   /* left */
+    if (vips_extract_area(t[0], &t[3], 1, 2, w, h, NULL)) return -1;   /* below */
+    if (vips_extract_area(t[0], &t[4], 1, 0, w, h, NULL)) return -1;   /* above */
+    if (vips_subtract(t[1], t[2], &t[5], NULL)) return -1;
+    if (vips_subtract(t[3], t[4], &t[6], NULL)) return -1;
+    if (vips_abs(t[5], &t[7], NULL)) return -1;
+    if (vips_abs(t[6], &t[8], NULL)) return -1;
+    if (vips_add(t[7], t[8], &t[9], NULL)) return -1;
+    return vips_linear1(t[9], out, 0.5, 0.0, NULL);
+}
+
 int iaa_edit_denoise(VipsImage *in, double sigma_l, double amount_l, double edge,
                      double sigma_ab, double amount_ab, VipsImage **out) {
     VipsObject *ctx = ctx_new();
     VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 20);
+    VipsImage **f = (VipsImage **)vips_object_local_array(ctx, 3);
     if (vips_colourspace(in, &t[0], VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
-    if (vips_cast(t[0], &t[1], VIPS_FORMAT_FLOAT, NULL)) return fail(ctx);
+    if (vips_cast(t[0], &f[0], VIPS_FORMAT_FLOAT, NULL)) return fail(ctx);
+    if (fanout(ctx, f[0], &t[1])) return fail(ctx);
     VipsImage *lab = t[1];
     /* Luminance: blend towards the blur where the gradient is small (flat areas). */
     if (vips_extract_band(lab, &t[2], 0, NULL)) return fail(ctx);
-    if (vips_gaussblur(t[2], &t[3], sigma_l, "precision", VIPS_PRECISION_FLOAT, NULL)) return fail(ctx);
-    if (vips_sobel(t[3], &t[4], NULL)) return fail(ctx);
-    if (vips_cast(t[4], &t[5], VIPS_FORMAT_FLOAT, NULL)) return fail(ctx);
+    if (vips_gaussblur(t[2], &f[1], sigma_l, "precision", VIPS_PRECISION_FLOAT, NULL)) return fail(ctx);
+    if (fanout(ctx, f[1], &t[3])) return fail(ctx);
+    if (gradient(ctx, t[3], &t[5])) return fail(ctx);
     if (vips_linear1(t[5], &t[6], 1.0 / edge, 0.0, NULL)) return fail(ctx);
     if (vips_multiply(t[6], t[6], &t[7], NULL)) return fail(ctx);
     if (vips_linear1(t[7], &t[8], -1.0, 0.0, NULL)) return fail(ctx);
@@ -246,8 +309,9 @@ int iaa_edit_denoise(VipsImage *in, double sigma_l, double amount_l, double edge
 
 int iaa_edit_sharpen(VipsImage *in, double sigma, double x1, double m1, double m2, VipsImage **out) {
     VipsObject *ctx = ctx_new();
-    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 2);
-    if (vips_colourspace(in, &t[0], VIPS_INTERPRETATION_LABS, NULL)) return fail(ctx);
+    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 3);
+    if (vips_colourspace(in, &t[2], VIPS_INTERPRETATION_LABS, NULL)) return fail(ctx);
+    if (fanout(ctx, t[2], &t[0])) return fail(ctx);
     if (vips_sharpen(t[0], &t[1], "sigma", sigma, "x1", x1, "m1", m1, "m2", m2, NULL)) return fail(ctx);
     return finish(ctx, t[1], out);
 }

@@ -14,7 +14,7 @@ public struct ColourEdit: Edit {
 
     public static let kind = EditKind.colour
     public static let summary = "Vibrance (muted colours more, skin less) and saturation, on LCh chroma."
-    public static let workingSpace = "CIE LCh (D65), C only"
+    public static let workingSpace = "CIE Lab (D65): LCh chroma scaled at constant L* and hue"
     public static var parameters: [NumberParameter<Params>] {
         [
             .init("vibrance", unit: "%", min: -100, max: 100, default: 0,
@@ -38,20 +38,25 @@ public struct ColourEdit: Edit {
         return Float(t * t)
     }
 
-    /// Vibrance weight by hue: 0.4 across skin hues 25–55° (LCh h), easing back to 1 by
-    /// 15° and 65° with a raised cosine, so no hue edge shows.
+    /// Centre of the protected skin hues (LCh h, degrees).
+    static let skinHue = 40.0
+
+    /// Vibrance weight by hue, indexed by cos(h − 40°) over −1…1: 0.4 across skin hues
+    /// 25–55° (within 15° of 40°), easing back to 1 at 15° and 65° (25° away) with a raised
+    /// cosine, so no hue edge shows.
     static let hueWeights: [Float] = (0..<EditImage.lutSize).map { i in
-        let h = Double(i) / Double(EditImage.lutSize - 1) * 360
+        let c = Double(i) / Double(EditImage.lutSize - 1) * 2 - 1
+        let away = acos(max(-1, min(1, c))) * 180 / .pi
         let inside: Double
-        if h >= 25 && h <= 55 { inside = 1 }
-        else if h > 15 && h < 25 { inside = 0.5 - 0.5 * cos((h - 15) / 10 * .pi) }
-        else if h > 55 && h < 65 { inside = 0.5 + 0.5 * cos((h - 55) / 10 * .pi) }
+        if away <= 15 { inside = 1 }
+        else if away < 25 { inside = 0.5 + 0.5 * cos((away - 15) / 10 * .pi) }
         else { inside = 0 }
         return Float(1 - 0.6 * inside)
     }
 
     public func apply(to image: EditImage, context: EditContext) throws -> EditImage {
         try image.scaleChroma(gain: 1 + params.saturation / 100, vibrance: params.vibrance / 100,
-                              chromaWeights: Self.chromaWeights, maxChroma: Self.maxChroma, hueWeights: Self.hueWeights)
+                              chromaWeights: Self.chromaWeights, maxChroma: Self.maxChroma, hueWeights: Self.hueWeights,
+                              referenceHue: Self.skinHue)
     }
 }

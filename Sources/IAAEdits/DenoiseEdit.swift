@@ -23,12 +23,12 @@ public struct DenoiseEdit: Edit {
 
     /// Radii are in pixels, not scaled with the image: sensor noise has a grain of about one
     /// pixel at any resolution (a proxy has less of it, because downsampling averaged it, not
-    /// because its grain is larger). L*: sigma 0.7…2 px; a*b*: twice that. The edge scale (in
-    /// Sobel units of L*, about 4× the step per pixel) grows with strength so strong settings
-    /// also smooth textured areas.
+    /// because its grain is larger). L*: sigma 0.7…2 px; a*b*: twice that. The edge scale, in
+    /// L* per pixel of the blurred lightness (noise left after the blur is well under 1, real
+    /// edges several), grows with strength so strong settings also smooth fine texture.
     public func apply(to image: EditImage, context: EditContext) throws -> EditImage {
         let t = params.strength / 100
         let sigmaL = 0.7 + 1.3 * t
-        return try image.denoise(sigmaL: sigmaL, amountL: t, edge: 4 + 8 * t, sigmaAB: 2 * sigmaL, amountAB: t)
+        return try image.denoise(sigmaL: sigmaL, amountL: t, edge: 1.5 + 2.5 * t, sigmaAB: 2 * sigmaL, amountAB: t)
     }
 }

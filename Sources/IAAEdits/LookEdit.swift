@@ -39,7 +39,8 @@ public struct LookEdit: Edit {
         }
         if let s = look.saturation, s != 0 {
             out = try out.scaleChroma(gain: 1 + amount * s / 100, vibrance: 0, chromaWeights: ColourEdit.chromaWeights,
-                                      maxChroma: ColourEdit.maxChroma, hueWeights: ColourEdit.hueWeights)
+                                      maxChroma: ColourEdit.maxChroma, hueWeights: ColourEdit.hueWeights,
+                                      referenceHue: ColourEdit.skinHue)
         }
         if let split = look.splitToning, split.shadows.strength > 0 || split.highlights.strength > 0 {
             let (da, db) = Self.splitToningLUTs(split, amount: amount)

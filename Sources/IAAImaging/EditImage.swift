@@ -98,15 +98,17 @@ public final class EditImage: @unchecked Sendable {
         return try colour("tone-mapped") { a, b in lut.withUnsafeBufferPointer { iaa_edit_tone_lut(a, $0.baseAddress, Int32($0.count), maxLightness, b) } }
     }
 
-    /// Scales chroma in LCh: `C' = C · (gain + vibrance · chromaWeight(C) · hueWeight(h))`.
-    /// `chromaWeights` samples 0…`maxChroma`, `hueWeights` samples 0…360°, ``lutSize`` each.
+    /// Scales chroma at constant L* and hue (LCh's C and h, computed in Lab):
+    /// `C' = C · (gain + vibrance · chromaWeight(C) · hueWeight(cos(h − referenceHue)))`.
+    /// `chromaWeights` samples C in 0…`maxChroma`; `hueWeights` samples cos(h − referenceHue)
+    /// in −1…1; ``lutSize`` entries each.
     public func scaleChroma(gain: Double, vibrance: Double, chromaWeights: [Float], maxChroma: Double,
-                            hueWeights: [Float]) throws -> EditImage {
+                            hueWeights: [Float], referenceHue: Double) throws -> EditImage {
         precondition(chromaWeights.count == Self.lutSize && hueWeights.count == Self.lutSize)
         return try colour("saturated") { a, b in
             chromaWeights.withUnsafeBufferPointer { wc in
                 hueWeights.withUnsafeBufferPointer { wh in
-                    iaa_edit_chroma(a, gain, vibrance, wc.baseAddress, Int32(wc.count), maxChroma, wh.baseAddress, Int32(wh.count), b)
+                    iaa_edit_chroma(a, gain, vibrance, wc.baseAddress, Int32(wc.count), maxChroma, wh.baseAddress, Int32(wh.count), referenceHue, b)
                 }
             }
         }
@@ -125,7 +127,7 @@ public final class EditImage: @unchecked Sendable {
     }
 
     /// Edge-preserving smoothing (Lab): L* moves towards a Gaussian blur of `sigmaL` pixels by
-    /// `amountL · exp(−(g/edge)²)` (g: Sobel gradient of the blurred L*, in L* units); a* and
+    /// `amountL · exp(−(g/edge)²)` (g: |∂x| + |∂y| of the blurred L*, L* per pixel); a* and
     /// b* towards a blur of `sigmaAB` pixels by `amountAB`.
     public func denoise(sigmaL: Double, amountL: Double, edge: Double, sigmaAB: Double, amountAB: Double) throws -> EditImage {
         try colour("denoised") { iaa_edit_denoise($0, sigmaL, amountL, edge, sigmaAB, amountAB, $1) }

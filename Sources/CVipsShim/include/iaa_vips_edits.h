@@ -4,8 +4,9 @@
  * failure with the libvips error buffer set; outputs are new references the caller unrefs.
  *
  * Working spaces (each function documents its own): scRGB float (linear light, sRGB
- * primaries, D65) for exposure and white balance; CIE Lab float (D65) for tone curves, split
- * toning and denoise; LCh float for chroma; LabS for vips_sharpen. Each function converts its
+ * primaries, D65) for exposure and white balance; CIE Lab float (D65) for tone curves,
+ * chroma (LCh's C and h, computed from a* and b*), split toning and denoise; LabS for
+ * vips_sharpen. Each function converts its
  * input to the space it needs with vips_colourspace (a no-op when it is already there), so
  * consecutive edits in one space pay no conversion. */
 #ifndef IAA_VIPS_EDITS_H
@@ -42,18 +43,19 @@ int iaa_edit_recomb3(VipsImage *in, const double *matrix9, VipsImage **out);
  * needed at 4096+ entries), L clamped to [0, l_max]; a and b unchanged. Works in Lab. */
 int iaa_edit_tone_lut(VipsImage *in, const float *lut, int n, double l_max, VipsImage **out);
 
-/* Chroma scaling in LCh: C' = C · (gain + vib · wc(C) · wh(h)), where wc is a LUT over C in
- * [0, c_max] (nc entries) and wh a LUT over h in [0, 360) (nh entries). Works in LCh. */
+/* Chroma scaling at constant L* and hue: C' = C · (gain + vib · wc(C) · wh(cos(h − skin_hue))),
+ * wc a LUT over C in [0, c_max] (nc entries), wh a LUT over cos(h − skin_hue) + 1 in [0, 2]
+ * (nh entries); C and h are LCh's, computed from a* and b* directly. Works in Lab. */
 int iaa_edit_chroma(VipsImage *in, double gain, double vib, const float *wc, int nc, double c_max,
-                    const float *wh, int nh, VipsImage **out);
+                    const float *wh, int nh, double skin_hue, VipsImage **out);
 
 /* Split toning in Lab: a += da[L], b += db[L] (LUTs over L in [0, l_max], n entries). */
 int iaa_edit_split_tone(VipsImage *in, const float *da, const float *db, int n, double l_max,
                         VipsImage **out);
 
 /* Edge-preserving denoise in Lab: L is blended towards a Gaussian blur (sigma_l) with weight
- * amount_l · exp(-(g / edge)^2), g the Sobel gradient of the blurred L (so edges keep their
- * detail); a and b are blended towards a wider blur (sigma_ab) with weight amount_ab. */
+ * amount_l · exp(-(g / edge)^2), g = |∂x| + |∂y| of the blurred L in L* per pixel (central
+ * differences), so edges keep their detail; a and b are blended towards a wider blur (sigma_ab) with weight amount_ab. */
 int iaa_edit_denoise(VipsImage *in, double sigma_l, double amount_l, double edge,
                      double sigma_ab, double amount_ab, VipsImage **out);
 
