@@ -104,11 +104,11 @@ public final class ChainRenderer: @unchecked Sendable {
         return try image.rendered()
     }
 
-    /// Opens `photo` at full resolution (with random access when the chain rotates, which
-    /// reads the source out of order), renders `chain` and saves it atomically to `path`.
+    /// Opens `photo` at full resolution with random access (see `Photo.pictureForEditing`),
+    /// renders `chain` and saves it atomically to `path`.
     public static func render(_ chain: EditChain, photo: Photo, to path: String,
                               options: SaveOptions = SaveOptions(), context: EditContext) throws {
-        let picture = chain.edit(.straighten) != nil ? try photo.pictureForGeometry() : try photo.picture()
+        let picture = try photo.pictureForEditing()
         try render(chain, picture: picture, context: context).save(to: path, options: options)
     }
 }

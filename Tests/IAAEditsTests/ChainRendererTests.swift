@@ -108,6 +108,39 @@ final class ChainRendererTests: XCTestCase {
         XCTAssertEqual(info.height, size.height)
     }
 
+    /// EXIF orientation 6 (stored 192×128): rendered upright at 128×192 with orientation 1,
+    /// through a colour edit (random-access decode; a sequential one fails to rotate).
+    func testOrientedSourceRendersUpright() throws {
+        let photo = try Photo(path: Fixtures.edits("rotated_o6.jpg"))
+        let dir = try Fixtures.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/upright.jpg"
+        try ChainRenderer.render(try EditChain([ExposureEdit(.init(ev: 0.2)), DenoiseEdit(.init(strength: 20))]), photo: photo,
+                                 to: out, context: Fixtures.context())
+        let tags = try exiftool(["-Orientation#", "-ImageWidth", "-ImageHeight"], out)
+        XCTAssertEqual(tags["Orientation"], "1")
+        XCTAssertEqual(tags["ImageWidth"], "128")
+        XCTAssertEqual(tags["ImageHeight"], "192")
+        // Same picture as the upright proxy with the same edit.
+        let expected = try ChainRenderer(proxy: photo.proxy(longSide: 192), context: Fixtures.context())
+            .render(try EditChain([ExposureEdit(.init(ev: 0.2)), DenoiseEdit(.init(strength: 20))]))
+        XCTAssertLessThan(meanAbsDiff(try Photo(path: out).proxy(longSide: 192), expected), 3)
+    }
+
+    /// Alpha survives a colour edit: the output PNG still has four bands.
+    func testAlphaIsKept() throws {
+        let photo = try Photo(path: Fixtures.edits("alpha.png"))
+        XCTAssertTrue(photo.info.hasAlpha)
+        let dir = try Fixtures.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/alpha.png"
+        try ChainRenderer.render(try EditChain([ColourEdit(.init(saturation: -100))]), photo: photo, to: out, context: Fixtures.context())
+        let info = try Photo(path: out).info
+        XCTAssertTrue(info.hasAlpha)
+        XCTAssertEqual(info.bands, 4)
+        XCTAssertEqual(info.width, 64)
+    }
+
     private func exiftool(_ args: [String], _ path: String) throws -> [String: String] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
