@@ -160,3 +160,21 @@ public struct AnyEdit: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(kind.rawValue)\(canonicalParams)" }
 }
+
+extension EditKind {
+    /// Help text for every edit and parameter, in canonical order, from the parameter tables:
+    ///
+    ///     exposure — Brighten or darken in linear light (multiply by 2^EV). [scRGB …]
+    ///       exposure.ev [EV] -3 … 3 (default 0): Exposure change in stops; …
+    public static var helpText: String {
+        allCases.map { kind in
+            let t = kind.type
+            var lines = ["\(kind.rawValue) — \(t.summary) [\(t.workingSpace)]"]
+            lines += t.parameterInfo.map {
+                "  \($0.id) [\($0.unit)] \(CanonicalJSON.format($0.min)) … \(CanonicalJSON.format($0.max)) (default \(CanonicalJSON.format($0.defaultValue))): \($0.description)"
+            }
+            if kind == .look { lines.append("  look.look [id] a look from Presets/looks (default: none)") }
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+}

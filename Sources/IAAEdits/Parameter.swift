@@ -40,11 +40,6 @@ public struct NumberParameter<Params>: Sendable {
                            "Expected a number between \(CanonicalJSON.format(min)) and \(CanonicalJSON.format(max)) for \(edit).\(name) but received \(v.isFinite ? CanonicalJSON.format(v) : String(describing: v))")
         }
     }
-
-    /// A row of the help table: `exposure.ev  EV  -3 … 3 (default 0)  description`.
-    public func helpLine(edit: String) -> String {
-        "\(edit).\(name) [\(unit)] \(CanonicalJSON.format(min)) … \(CanonicalJSON.format(max)) (default \(CanonicalJSON.format(defaultValue))): \(description)"
-    }
 }
 
 /// A parameter described without its `Params` type, for tools that list every edit's table

@@ -95,6 +95,12 @@ final class EditChainTests: XCTestCase {
                        #"{"a":[true,null],"b":"x\"\n"}"#)
     }
 
+    func testHelpTextComesFromTheTables() {
+        let help = EditKind.helpText
+        XCTAssertTrue(help.contains("  exposure.ev [EV] -3 … 3 (default 0): Exposure change in stops; +1 doubles the light, −1 halves it."))
+        for kind in EditKind.allCases { XCTAssertTrue(help.contains("\n\(kind.rawValue) — ") || help.hasPrefix("\(kind.rawValue) — "), "\(kind)") }
+    }
+
     func testParameterTablesDescribeEveryNumericField() throws {
         var all: [ParameterInfo] = []
         for kind in EditKind.allCases { all += kind.type.parameterInfo }
