@@ -27,6 +27,24 @@ final class ChainRendererTests: XCTestCase {
         XCTAssertEqual(try fresh.render(c), try renderer.render(c))
     }
 
+    /// Candidates can be rendered from several threads at once; results equal serial ones.
+    func testConcurrentRendersMatchSerialRenders() throws {
+        let proxy = try Fixtures.proxy(longSide: 128)
+        let context = try Fixtures.context()
+        let chains = try (0..<8).map { i in
+            try EditChain([ExposureEdit(.init(ev: 0.2)), ToneEdit(.init(contrast: 10)),
+                           ColourEdit(.init(vibrance: Double(i * 10))), SharpenEdit(.init(amount: Double(i * 20)))])
+        }
+        let serial = try chains.map { try ChainRenderer(proxy: proxy, context: context).render($0) }
+        let shared = try ChainRenderer(proxy: proxy, context: context)
+        let results = Results(count: chains.count)
+        DispatchQueue.concurrentPerform(iterations: chains.count) { i in
+            results.set(i, Result { try shared.render(chains[i]) })
+        }
+        for i in 0..<chains.count { XCTAssertEqual(try results.get(i).get(), serial[i]) }
+        XCTAssertEqual(shared.statistics.renders, chains.count)
+    }
+
     func testCacheEvictsBeyondCapacity() throws {
         let renderer = try ChainRenderer(proxy: syntheticImage(), context: EditContext(looks: .empty), capacity: 2)
         for ev in [0.1, 0.2, 0.3] { _ = try renderer.render(try EditChain([ExposureEdit(.init(ev: ev))])) }
@@ -158,4 +176,13 @@ final class ChainRendererTests: XCTestCase {
         }
         return out
     }
+}
+
+/// Thread-safe result slots for the concurrency test.
+final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Result<RGBImage, Error>?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<RGBImage, Error>) { lock.withLock { values[i] = r } }
+    func get(_ i: Int) -> Result<RGBImage, Error> { lock.withLock { values[i]! } }
 }
