@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "iaa-enhance", targets: ["iaa-enhance"]),
         .library(name: "IAAImaging", targets: ["IAAImaging"]),
         .library(name: "IAAMetadata", targets: ["IAAMetadata"]),
+        .library(name: "IAAEdits", targets: ["IAAEdits"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +39,7 @@ let package = Package(
         .target(name: "IAANeural", dependencies: ["IAACore", "COpenBLAS"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "IAAModels", dependencies: ["IAANeural", "IAACore"]),
+        .target(name: "IAAEdits", dependencies: ["IAACore", "IAAImaging"]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging", "IAAMetadata",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -57,5 +59,10 @@ let package = Package(
 
         .testTarget(name: "IAANeuralTests", dependencies: ["IAANeural", "IAACore"]),
         .testTarget(name: "IAAModelsTests", dependencies: ["IAAModels", "IAANeural", "IAACore", "IAAImaging"]),
+        // Proxy render benchmark for the edits (Tools/bench-edits.sh, release builds only).
+        .executableTarget(name: "bench-edits", dependencies: ["IAAEdits", "IAAImaging", "IAACore"]),
+
+        .testTarget(name: "IAACLITests", dependencies: ["IAACLI"]),
+        .testTarget(name: "IAAEditsTests", dependencies: ["IAAEdits", "IAAImaging", "IAACore"]),
     ]
 )

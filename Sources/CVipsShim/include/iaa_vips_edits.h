@@ -1,0 +1,76 @@
+/* iaa_vips_edits.h: libvips pipelines for the candidate edits (exposure, white balance, tone,
+ * colour, looks, denoise, sharpen, geometry) and the colour management around them.
+ * Internal to IAAImaging; no stable API. Every function returns 0 on success and -1 on
+ * failure with the libvips error buffer set; outputs are new references the caller unrefs.
+ *
+ * Working spaces (each function documents its own): scRGB float (linear light, sRGB
+ * primaries, D65) for exposure and white balance; CIE Lab float (D65) for tone curves,
+ * chroma (LCh's C and h, computed from a* and b*), split toning and denoise; LabS for
+ * vips_sharpen. Each function converts its
+ * input to the space it needs with vips_colourspace (a no-op when it is already there), so
+ * consecutive edits in one space pay no conversion. */
+#ifndef IAA_VIPS_EDITS_H
+#define IAA_VIPS_EDITS_H
+
+#include <vips/vips.h>
+
+/* Convert to `space` (VIPS_INTERPRETATION_scRGB, _LAB, _LCH, _LABS, _sRGB …), no-op if there. */
+int iaa_edit_colourspace(VipsImage *in, VipsInterpretation space, VipsImage **out);
+
+/* Colour-managed import of a full-resolution image (any interpretation, alpha allowed) into
+ * scRGB float, 3 bands, alpha dropped. With an embedded ICC profile (or CMYK): lcms import to
+ * XYZ (PCS XYZ keeps neutrals neutral; the Lab PCS path in libvips 8.14 tints white by
+ * ~0.5 a/b), then XYZ → scRGB. Without: libvips' own conversion, assuming sRGB. */
+int iaa_edit_import(VipsImage *in, VipsImage **out);
+
+/* The inverse of iaa_edit_import for the file `like` (the geometry-transformed original, which
+ * provides ICC profile, depth and alpha): scRGB → Lab → lcms export into `like`'s ICC profile
+ * at `like`'s depth (8 or 16 bits); without a profile, → sRGB (8-bit) or RGB16 and libvips'
+ * built-in sRGB profile is attached. `like`'s alpha band is appended back. */
+int iaa_edit_export(VipsImage *scrgb, VipsImage *like, VipsImage **out);
+
+/* Proxy round trip: 8-bit sRGB (3 bands) → scRGB float, and back to 8-bit sRGB. */
+int iaa_edit_srgb8_to_scrgb(VipsImage *in, VipsImage **out);
+int iaa_edit_to_srgb8(VipsImage *in, VipsImage **out);
+
+/* Exposure: multiply every linear channel by `gain` (= 2^EV). Works in scRGB. */
+int iaa_edit_exposure(VipsImage *in, double gain, VipsImage **out);
+
+/* 3×3 matrix (row-major) on the linear channels: out = M · rgb. Works in scRGB. */
+int iaa_edit_recomb3(VipsImage *in, const double *matrix9, VipsImage **out);
+
+/* Tone curve on L*: L' = lut[round(L * n_minus_1 / l_max)] (linear interpolation is not
+ * needed at 4096+ entries), L clamped to [0, l_max]; a and b unchanged. Works in Lab. */
+int iaa_edit_tone_lut(VipsImage *in, const float *lut, int n, double l_max, VipsImage **out);
+
+/* Chroma scaling at constant L* and hue: C' = C · (gain + vib · wc(C) · wh(cos(h − skin_hue))),
+ * wc a LUT over C in [0, c_max] (nc entries), wh a LUT over cos(h − skin_hue) + 1 in [0, 2]
+ * (nh entries); C and h are LCh's, computed from a* and b* directly. Works in Lab. */
+int iaa_edit_chroma(VipsImage *in, double gain, double vib, const float *wc, int nc, double c_max,
+                    const float *wh, int nh, double skin_hue, VipsImage **out);
+
+/* Split toning in Lab: a += da[L], b += db[L] (LUTs over L in [0, l_max], n entries). */
+int iaa_edit_split_tone(VipsImage *in, const float *da, const float *db, int n, double l_max,
+                        VipsImage **out);
+
+/* Edge-preserving denoise in Lab: L is blended towards a Gaussian blur (sigma_l) with weight
+ * amount_l · exp(-(g / edge)^2), g = |∂x| + |∂y| of the blurred L in L* per pixel (central
+ * differences), so edges keep their detail; a and b are blended towards a wider blur (sigma_ab) with weight amount_ab. */
+int iaa_edit_denoise(VipsImage *in, double sigma_l, double amount_l, double edge,
+                     double sigma_ab, double amount_ab, VipsImage **out);
+
+/* vips_sharpen on LabS: sigma (pixels), m2 (slope for jaggy areas), m1 (flat areas), x1
+ * (threshold between them, in L* units). Output is LabS. */
+int iaa_edit_sharpen(VipsImage *in, double sigma, double x1, double m1, double m2, VipsImage **out);
+
+/* Rotate by `degrees` clockwise (libvips' convention, y down), bilinear, then take the
+ * centred axis-aligned rectangle of `width` × `height`. */
+int iaa_edit_rotate_crop(VipsImage *in, double degrees, int width, int height, VipsImage **out);
+
+/* Materialise every pixel in memory (so that the result can be cached and reused). */
+int iaa_edit_copy_memory(VipsImage *in, VipsImage **out);
+
+/* libvips' built-in sRGB ICC profile bytes (borrowed; valid for the process lifetime). */
+const void *iaa_edit_srgb_profile(size_t *len);
+
+#endif
