@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "iaa-enhance", targets: ["iaa-enhance"]),
         .library(name: "IAAImaging", targets: ["IAAImaging"]),
+        .library(name: "IAAAssessment", targets: ["IAAAssessment"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +29,10 @@ let package = Package(
 
         .target(name: "IAACore"),
         .target(name: "IAAImaging", dependencies: ["IAACore", "CVips", "CVipsShim", "CExif"]),
+        // Classical assessment factors (exposure, white balance, … composition): pure Swift on
+        // RGBImage, no libvips, so the judge runs anywhere a proxy exists.
+        .target(name: "IAAAssessment", dependencies: ["IAACore"]),
+        .executableTarget(name: "iaa-bench-factors", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -37,5 +42,6 @@ let package = Package(
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),
         .testTarget(name: "IAACLITests", dependencies: ["IAACLI"]),
+        .testTarget(name: "IAAAssessmentTests", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
     ]
 )
