@@ -26,7 +26,8 @@ struct LineStatistics: Sendable {
             let gy = (p[i + w - 1] + 2 * p[i + w] + p[i + w + 1]) - (p[i - w - 1] + 2 * p[i - w] + p[i - w + 1])
             jxx[i] = gx * gx; jyy[i] = gy * gy; jxy[i] = gx * gy
         } }
-        jxx = Planes.gaussian(jxx, w, h, sigma: 1.5); jyy = Planes.gaussian(jyy, w, h, sigma: 1.5); jxy = Planes.gaussian(jxy, w, h, sigma: 1.5)
+        // σ = 2.5 (half-res px): integrate along straight edges, average out texture.
+        jxx = Planes.gaussian(jxx, w, h, sigma: 2.5); jyy = Planes.gaussian(jyy, w, h, sigma: 2.5); jxy = Planes.gaussian(jxy, w, h, sigma: 2.5)
         var energies = [Float](repeating: 0, count: w * h)
         for i in 0..<(w * h) { energies[i] = jxx[i] + jyy[i] }
         // Only the strongest 15 % of edge energy: real structure, not texture.
@@ -69,22 +70,41 @@ struct LineStatistics: Sendable {
     }
 
     /// The tilt (degrees, sign as in the histogram) and the share of line energy supporting it.
-    func tilt(window: Double = 15) -> (degrees: Double, confidence: Double) {
+    ///
+    /// Orientations are 4-fold symmetric (a horizon and a wall edge both say "level"), so the
+    /// estimate starts from the circular mean of 4·deviation (exactly equivariant to rotation)
+    /// and is refined by mean shift with a 4° Gaussian kernel, which locks onto the dominant
+    /// family of parallel lines and ignores stray diagonals.
+    func tilt() -> (degrees: Double, confidence: Double) {
         let n = axisHistogram.count
-        let centre = n / 2, half = Int(window * Self.binsPerDegree)
-        // Smooth with σ = 0.5°.
-        var sm = [Double](repeating: 0, count: n)
-        for i in (centre - half)..<(centre + half) {
-            for k in -4...4 { sm[i] += axisHistogram[max(0, min(n - 1, i + k))] * exp(-Double(k * k) / 8) }
+        let angles = (0..<n).map { (Double($0) + 0.5) / Self.binsPerDegree - 45 }
+        var sx = 0.0, sy = 0.0
+        for i in 0..<n where axisHistogram[i] > 0 {
+            let a = 4 * angles[i] * .pi / 180
+            sx += axisHistogram[i] * cos(a); sy += axisHistogram[i] * sin(a)
         }
-        let best = ((centre - half)..<(centre + half)).max { sm[$0] < sm[$1] } ?? centre
-        var s = 0.0, sw = 0.0
-        for k in -4...4 { let i = max(0, min(n - 1, best + k)); s += axisHistogram[i] * (Double(i) + 0.5); sw += axisHistogram[i] }
-        let inWindow = axisHistogram[(centre - half)..<(centre + half)].reduce(0, +)
-        guard sw > 0, inWindow > 0 else { return (0, 0) }
-        let deg = (s / sw) / Self.binsPerDegree - 45
-        // Support: mass within ±1° of the peak over the mass in the window.
-        return (deg, sw / inWindow)
+        guard sx != 0 || sy != 0 else { return (0, 0) }
+        var theta = atan2(sy, sx) * 180 / .pi / 4
+        func wrap(_ d: Double) -> Double { var x = d.truncatingRemainder(dividingBy: 90); if x >= 45 { x -= 90 }; if x < -45 { x += 90 }; return x }
+        for _ in 0..<20 {
+            var num = 0.0, den = 0.0
+            for i in 0..<n where axisHistogram[i] > 0 {
+                let d = wrap(angles[i] - theta)
+                let k = axisHistogram[i] * exp(-d * d / (2 * 16))
+                num += k * d; den += k
+            }
+            guard den > 0 else { break }
+            let step = num / den
+            theta = wrap(theta + step)
+            if abs(step) < 0.01 { break }
+        }
+        var near = 0.0, window = 0.0
+        for i in 0..<n {
+            let d = abs(wrap(angles[i] - theta))
+            if d <= 1 { near += axisHistogram[i] }
+            if d <= 15 { window += axisHistogram[i] }
+        }
+        return (theta, window > 0 ? near / window : 0)
     }
 }
 
@@ -108,7 +128,7 @@ public struct CameraAngleFactor: AssessmentFactor {
     public func assess(_ ctx: AnalysisContext) -> FactorResult {
         let lines = LineStatistics(ctx)
         let t = lines.tilt()
-        let tilt = -t.degrees  // histogram deviation is measured with y down; report clockwise-positive
+        let tilt = t.degrees  // with y pointing down, a positive deviation is a line falling to the right: clockwise
         let keystone = lines.leftVertical - lines.rightVertical
         let confident = t.confidence >= Self.minConfidence
         let level: Int

@@ -59,20 +59,19 @@ public struct ExposureFactor: AssessmentFactor {
                       visual: renderVisual ? FactorVisual(kind: "heatmap", image: Self.heatMap(ctx)) : nil)
     }
 
-    /// False colour per pixel: the image's lightness as a muted grey, tinted blue as the pixel
-    /// falls below −2.5 EV from mid-grey (fully blue when crushed to black) and red above
-    /// +1.5 EV (fully red when a channel clips).
+    /// False colour per pixel, like a camera's zebra/false-colour display: the image's lightness
+    /// as a muted grey, tinted blue as shadows sink below L* ≈ 10 (fully blue at crushed black)
+    /// and red as highlights rise above L* ≈ 90 (fully red where a bright pixel clips).
     public static func heatMap(_ ctx: AnalysisContext) -> RGBImage {
         let y = ctx.luminance, src = ctx.image.pixels
         var out = [UInt8](repeating: 0, count: ctx.count * 3)
         src.withUnsafeBufferPointer { p in
             for i in 0..<ctx.count {
-                let ev = log2f(max(y[i], 1.0 / 4096) / 0.18)
                 let grey = 40 + 150 * ColorSpace.encode(y[i])
                 var r = grey, g = grey, b = grey
                 let mx = max(p[3 * i], p[3 * i + 1], p[3 * i + 2])
-                let under: Float = mx <= 6 ? 1 : min(1, max(0, (-ev - 2.5) / 2.5))
-                let over: Float = mx >= 252 ? 1 : min(1, max(0, (ev - 1.5) / 1.0))
+                let under: Float = mx <= 6 ? 1 : min(1, max(0, (0.0113 - y[i]) / 0.0093))  // L* 10 → 3
+                let over: Float = (mx >= 252 && y[i] > 0.5) ? 1 : min(1, max(0, (y[i] - 0.76) / 0.19))  // L* 90 → 98
                 if under > 0 { r = r * (1 - under) + 20 * under; g = g * (1 - under) + 90 * under; b = b * (1 - under) + 255 * under }
                 if over > 0 { r = r * (1 - over) + 255 * over; g = g * (1 - over) + 40 * over; b = b * (1 - over) + 30 * over }
                 out[3 * i] = UInt8(min(255, r)); out[3 * i + 1] = UInt8(min(255, g)); out[3 * i + 2] = UInt8(min(255, b))

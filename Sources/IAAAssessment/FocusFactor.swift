@@ -45,8 +45,8 @@ struct BlockSharpness {
 ///
 /// Is the subject the sharpest part of the frame? The subject is the face boxes when a
 /// detector supplied them, else the saliency map (built at 64 px, so it does not itself depend
-/// on fine focus). Raw value: subject sharpness ÷ the sharpness of the sharpest tenth of the
-/// frame (1 = the subject is as sharp as anything in the picture). A soft background with a
+/// on fine focus). Raw value: subject sharpness ÷ the sharpest tenth of the rest of the frame,
+/// capped at 1 (1 = the subject is as sharp as anything in the picture). A soft background with a
 /// sharp subject is shallow depth of field, not a fault; it is reported as `depthOfField`.
 public struct FocusFactor: AssessmentFactor {
     public let id = "focus"
@@ -67,26 +67,30 @@ public struct FocusFactor: AssessmentFactor {
                 } }
             }
         } else {
-            for i in subjW.indices { subjW[i] = b.saliency[i] * b.saliency[i] }
+            // The salient core only: the subject, not the whole centre-weighted frame.
+            for i in subjW.indices { let v = max(0, b.saliency[i] - 0.5); subjW[i] = v * v }
         }
-        var defined: [Float] = [], sSub: Float = 0, wSub: Float = 0, sBg: Float = 0, wBg: Float = 0
+        // Reference: the sharp end (90th percentile) of everything that is not the subject.
+        var defined: [Float] = [], others: [Float] = [], sSub: Float = 0, wSub: Float = 0, sBg: Float = 0, wBg: Float = 0
         for i in b.index.indices {
             guard let v = b.index[i] else { continue }
             defined.append(v)
+            if subjW[i] < 1e-3 { others.append(v) }
             sSub += subjW[i] * v; wSub += subjW[i]
             let bw = (1 - b.saliency[i]) * (1 - b.saliency[i])
             sBg += bw * v; wBg += bw
         }
-        guard defined.count >= 4, wSub > 1e-6 else {
+        guard defined.count >= 4, wSub > 1e-4 else {
             return result(score: 5, raw: 1, level: nil, english: "Too few edges to judge focus.", chinese: "边缘太少，无法判断对焦。")
         }
-        defined.sort()
-        let peak = Double(defined[min(defined.count - 1, Int(Double(defined.count) * 0.9))])
-        let subject = Double(sSub / wSub), background = wBg > 1e-6 ? Double(sBg / wBg) : subject
+        let pool = (others.count >= 4 ? others : defined).sorted()
+        let subjectValue = Double(sSub / wSub)
+        let peak = max(subjectValue, Double(pool[min(pool.count - 1, Int(Double(pool.count) * 0.9))]))
+        let subject = subjectValue, background = wBg > 1e-6 ? Double(sBg / wBg) : subject
         let ratio = subject / max(peak, 1e-3)
         let dof = subject / max(background, 1e-3)
-        let level = levelFor(ratio, thresholds: [0.5, 0.75])
-        let score = 10 * min(1, max(0, (ratio - 0.3) / 0.55))
+        let level = levelFor(ratio, thresholds: [0.4, 0.55])
+        let score = 10 * min(1, max(0, (ratio - 0.25) / 0.45))
         let subjectWord = ctx.faces.isEmpty ? "subject" : "face"
         let subjectZh = ctx.faces.isEmpty ? "主体" : "人脸"
         let en: String, zh: String
