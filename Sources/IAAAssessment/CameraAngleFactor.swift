@@ -71,21 +71,33 @@ struct LineStatistics: Sendable {
 
     /// The tilt (degrees, sign as in the histogram) and the share of line energy supporting it.
     ///
-    /// Orientations are 4-fold symmetric (a horizon and a wall edge both say "level"), so the
-    /// estimate starts from the circular mean of 4·deviation (exactly equivariant to rotation)
-    /// and is refined by mean shift with a 4° Gaussian kernel, which locks onto the dominant
-    /// family of parallel lines and ignores stray diagonals.
+    /// Orientations are 4-fold symmetric (a horizon and a wall edge both say "level"). The
+    /// dominant family of parallel lines is found by mean shift (4° Gaussian kernel) from the
+    /// strongest near-axis histogram peak; when that family is weak (confidence below
+    /// `CameraAngleFactor.minConfidence`) the circular mean of 4·deviation over all lines is
+    /// reported instead, which still follows a rotation exactly but carries no claim of a horizon.
     func tilt() -> (degrees: Double, confidence: Double) {
         let n = axisHistogram.count
         let angles = (0..<n).map { (Double($0) + 0.5) / Self.binsPerDegree - 45 }
+        func wrap(_ d: Double) -> Double { var x = d.truncatingRemainder(dividingBy: 90); if x >= 45 { x -= 90 }; if x < -45 { x += 90 }; return x }
         var sx = 0.0, sy = 0.0
         for i in 0..<n where axisHistogram[i] > 0 {
             let a = 4 * angles[i] * .pi / 180
             sx += axisHistogram[i] * cos(a); sy += axisHistogram[i] * sin(a)
         }
         guard sx != 0 || sy != 0 else { return (0, 0) }
-        var theta = atan2(sy, sx) * 180 / .pi / 4
-        func wrap(_ d: Double) -> Double { var x = d.truncatingRemainder(dividingBy: 90); if x >= 45 { x -= 90 }; if x < -45 { x += 90 }; return x }
+        let circularMean = atan2(sy, sx) * 180 / .pi / 4
+        // Strongest peak within ±20° of an axis (histogram smoothed by σ = 1°).
+        var best = -1, bestV = 0.0
+        for i in 0..<n where abs(angles[i]) <= 20 {
+            var v = 0.0
+            for k in -8...8 { v += axisHistogram[(i + k + n) % n] * exp(-Double(k * k) / 32) }
+            // Prior for small tilts (σ = 6°): a family of lines at 13° is more often the scene
+            // (a tripod leg, a roof) than a camera held that crooked.
+            v *= exp(-angles[i] * angles[i] / 72)
+            if v > bestV { bestV = v; best = i }
+        }
+        var theta = best >= 0 ? angles[best] : circularMean
         for _ in 0..<20 {
             var num = 0.0, den = 0.0
             for i in 0..<n where axisHistogram[i] > 0 {
@@ -104,7 +116,8 @@ struct LineStatistics: Sendable {
             if d <= 1 { near += axisHistogram[i] }
             if d <= 15 { window += axisHistogram[i] }
         }
-        return (theta, window > 0 ? near / window : 0)
+        let confidence = window > 0 ? near / window : 0
+        return (confidence >= CameraAngleFactor.minConfidence ? theta : circularMean, confidence)
     }
 }
 
@@ -122,8 +135,9 @@ public struct CameraAngleFactor: AssessmentFactor {
 
     public init() {}
 
-    /// Supported tilt: confidence of ≥ 0.2 means a clear family of straight lines.
-    static let minConfidence = 0.2
+    /// Supported tilt: at least 15 % of the near-axis line energy within ±1° of the estimate
+    /// (2.25× what orientations spread evenly would give) means a clear family of straight lines.
+    static let minConfidence = 0.15
 
     public func assess(_ ctx: AnalysisContext) -> FactorResult {
         let lines = LineStatistics(ctx)

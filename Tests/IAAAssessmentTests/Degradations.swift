@@ -140,6 +140,12 @@ func spearman(_ a: [Double], _ b: [Double]) -> Double {
 
 /// The 15 fixture photos as 512-px proxies, decoded once.
 enum Fixtures {
+    /// Two photos with clear straight lines (Tests/Fixtures/lines), for the camera-angle ladder.
+    static func linePhotos() throws -> [(name: String, image: RGBImage)] {
+        let d = dir.deletingLastPathComponent().appendingPathComponent("lines")
+        return try ["rocket.jpg", "camera.png"].map { (String($0.split(separator: ".")[0]), try Photo(path: d.appendingPathComponent($0).path).proxy(longSide: 512)) }
+    }
+
     static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/photos")
     nonisolated(unsafe) static var cache: [(name: String, image: RGBImage)]?

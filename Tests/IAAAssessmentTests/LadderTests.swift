@@ -21,29 +21,43 @@ final class LadderTests: XCTestCase {
         var minStrongShare = 0.8
         /// How the degraded image becomes a context (e.g. with a known subject).
         var context: (RGBImage) -> AnalysisContext = { AnalysisContext(image: $0) }
+        /// Which photos the strong-end level rule applies to, judged on the untouched result.
+        var strongEndApplies: (FactorResult) -> Bool = { _ in true }
+        var extraPhotos: [(name: String, image: RGBImage)] = []
+        /// Optional accuracy rule for the strong-end value of the photos the level rule applies to.
+        var strongEndValueOK: ((Double) -> Bool)? = nil
+        /// Minimum Spearman for each photo the level rule applies to.
+        var minSpearmanApplicable = 0.0
     }
 
     func run(_ l: Ladder) throws {
-        let photos = try Fixtures.photos()
-        var rhos: [Double] = [], strongOK = 0
+        let photos = try Fixtures.photos() + l.extraPhotos
+        var rhos: [Double] = [], strongOK = 0, applicable = 0
         var log = "ladder \(l.name) steps \(l.steps)\n"
         for (name, img) in photos {
-            var values: [Double] = [], levels: [Int] = []
-            for s in l.steps {
+            var values: [Double] = [], levels: [Int] = [], applies = true
+            for (k, s) in l.steps.enumerated() {
                 let r = l.factor.assess(l.context(try l.degrade(img, s)))
                 values.append(l.value(r)); levels.append(r.level?.value ?? 0)
+                if k == 0 { applies = l.strongEndApplies(r) }
             }
             let rho = l.sign * spearman(l.steps, values)
             rhos.append(rho)
-            if l.strongEndOK(levels.last!) { strongOK += 1 }
+            if applies {
+                applicable += 1
+                if l.strongEndOK(levels.last!) { strongOK += 1 }
+                if let ok = l.strongEndValueOK { XCTAssertTrue(ok(values.last!), "\(l.name): \(name) strong-end value \(values.last!)") }
+                XCTAssertGreaterThanOrEqual(rho, l.minSpearmanApplicable, "\(l.name): \(name)")
+            }
             log += "  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) ρ=\(String(format: "%+.2f", rho)) " +
                 zip(values, levels).map { String(format: "%7.3f[%d]", $0, $1) }.joined(separator: " ") + "\n"
         }
         let mean = rhos.reduce(0, +) / Double(rhos.count)
-        let share = Double(strongOK) / Double(photos.count)
-        log += String(format: "  mean ρ = %.3f, strong end on the right side: %d/%d\n", mean, strongOK, photos.count)
+        let share = Double(strongOK) / Double(max(1, applicable))
+        log += String(format: "  mean ρ = %.3f, strong end on the right side: %d/%d\n", mean, strongOK, applicable)
         print(log)
         XCTAssertGreaterThanOrEqual(photos.count, 10)
+        XCTAssertGreaterThanOrEqual(applicable, 3, "\(l.name): too few photos the level rule applies to")
         XCTAssertGreaterThanOrEqual(mean, l.minSpearman, "\(l.name): mean Spearman")
         XCTAssertGreaterThanOrEqual(share, l.minStrongShare, "\(l.name): strong-end level")
     }
@@ -110,10 +124,19 @@ final class LadderTests: XCTestCase {
     }
     func testCameraAngleRotation() throws {
         // libvips rotates clockwise for positive angles; the factor reports clockwise tilt as positive.
+        // Photos with a clear line family must track the rotation exactly (ρ ≥ 0.95 each) and
+        // measure 8° within 2.5° (the inner crop removes some of the lines). Over all 17 photos
+        // the mean ρ is held to 0.8 instead of 0.9: flowers and food have no horizon, their
+        // reported tilt is the circular mean of organic edge orientations, and the crop that
+        // removes the black corners changes those enough to reorder neighbouring steps.
         try run(Ladder(name: "rotation °", steps: [0, 1, 2, 3, 5, 8], factor: CameraAngleFactor(), sign: 1,
                        degrade: { try Degrade.rotate($0, degrees: $1) }, strongEndOK: { $0 == 1 },
                        // Photos without straight lines (flowers, food) cannot reveal a tilt, and the
-                       // factor then stays at "normal" by design: half the set must still be caught.
-                       minStrongShare: 0.5))
+                       // factor then stays at "normal" by design; the level rule applies to the
+                       // photos where it finds a line family on the untouched image.
+                       minSpearman: 0.8,
+                       strongEndApplies: { ($0.measurement("tiltConfidence") ?? 0) >= 0.15 },
+                       extraPhotos: try Fixtures.linePhotos(),
+                       strongEndValueOK: { abs($0 - 8) <= 2.5 }, minSpearmanApplicable: 0.95))
     }
 }
