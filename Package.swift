@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "IAAImaging", targets: ["IAAImaging"]),
         .library(name: "IAAMetadata", targets: ["IAAMetadata"]),
         .library(name: "IAAEdits", targets: ["IAAEdits"]),
+        .library(name: "IAAAssessment", targets: ["IAAAssessment"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +41,10 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "IAAModels", dependencies: ["IAANeural", "IAACore"]),
         .target(name: "IAAEdits", dependencies: ["IAACore", "IAAImaging"]),
+        // Classical assessment factors (exposure, white balance, … composition): pure Swift on
+        // RGBImage, no libvips, so the judge runs anywhere a proxy exists.
+        .target(name: "IAAAssessment", dependencies: ["IAACore"]),
+        .executableTarget(name: "iaa-bench-factors", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging", "IAAMetadata",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -64,5 +69,6 @@ let package = Package(
 
         .testTarget(name: "IAACLITests", dependencies: ["IAACLI"]),
         .testTarget(name: "IAAEditsTests", dependencies: ["IAAEdits", "IAAImaging", "IAACore"]),
+        .testTarget(name: "IAAAssessmentTests", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
     ]
 )

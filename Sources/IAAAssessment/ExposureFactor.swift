@@ -1,0 +1,82 @@
+import Foundation
+import IAACore
+
+/// Exposure (F.740.4 Exposure 1–5, two-sided). The raw value is an EV offset: the
+/// saliency-weighted log-average luminance (the scene key, Reinhard et al. 2002) against a
+/// mid-tone target, pushed further by the shares of clipped highlights and crushed shadows
+/// (which a log-average under-counts because clipped pixels cannot get brighter or darker).
+/// Visual: a false-colour heat map (blue = under, red = over, grey = fine).
+public struct ExposureFactor: AssessmentFactor {
+    public let id = "exposure"
+    public let direction = FactorDirection.twoSided(ideal: 0)
+    public let scale = RawScale(unit: "EV", range: -4...4)
+    public let attribute: AestheticAttribute? = .exposure
+
+    /// Log-average luminance a well-exposed frame has (linear Y). Calibrated on the fixture
+    /// photos: their median key; 0.18 (mid-grey) would call most real photos under-exposed,
+    /// because the geometric mean weighs dark regions heavily.
+    public var targetKey: Double = 0.15
+    /// Also render the heat map (costs one pass over the proxy).
+    public var renderVisual: Bool = true
+
+    public init(renderVisual: Bool = true) { self.renderVisual = renderVisual }
+
+    public func assess(_ ctx: AnalysisContext) -> FactorResult {
+        let y = ctx.luminance, sal = ctx.saliency, px = ctx.image.pixels
+        var logSum = 0.0, wSum = 0.0, hi = 0.0, lo = 0.0, deep = 0.0
+        px.withUnsafeBufferPointer { p in
+            for i in 0..<ctx.count {
+                let w = Double(0.03 + sal[i] * sal[i])  // squared: the subject decides, a white backdrop barely counts
+                logSum += w * Double(log2f(max(y[i], 1.0 / 4096)))
+                wSum += w
+                let mx = max(p[3 * i], p[3 * i + 1], p[3 * i + 2])
+                if mx >= 250 && y[i] > 0.75 { hi += w }
+                if mx <= 8 { lo += w }
+                if y[i] < 0.02 { deep += w }  // L* < ~15
+            }
+        }
+        let key = logSum / wSum
+        let hiShare = hi / wSum, loShare = lo / wSum, deepShare = deep / wSum
+        let keyEV = key - log2(targetKey)
+        let ev = keyEV + 2 * hiShare - 2 * loShare
+        let level = levelFor(ev, thresholds: [-1.6, -0.75, 0.75, 1.6])
+        let score = 10 * exp(-(ev * ev) / (2 * 0.9 * 0.9))
+        let en: String, zh: String
+        switch level {
+        case 1, 2:
+            en = "About \(Fmt.f(-ev)) EV under-exposed: \(Fmt.pct(deepShare)) of the frame sits in deep shadow."
+            zh = "欠曝约 \(Fmt.f(-ev)) EV：画面中 \(Fmt.pct(deepShare)) 处于深阴影。"
+        case 4, 5:
+            en = "About \(Fmt.f(ev)) EV over-exposed: \(Fmt.pct(hiShare)) of the frame is blown out to white."
+            zh = "过曝约 \(Fmt.f(ev)) EV：画面中 \(Fmt.pct(hiShare)) 的高光已溢出。"
+        default:
+            en = "Well exposed (\(ev >= 0 ? "+" : "")\(Fmt.f(ev)) EV from the target key): \(Fmt.pct(deepShare)) deep shadow, \(Fmt.pct(hiShare)) clipped highlights."
+            zh = "曝光正常（偏离目标 \(ev >= 0 ? "+" : "")\(Fmt.f(ev)) EV）：深阴影占 \(Fmt.pct(deepShare))，高光溢出占 \(Fmt.pct(hiShare))。"
+        }
+        return result(score: score, raw: ev, level: level, english: en, chinese: zh,
+                      measurements: [Measurement("keyEV", keyEV, "EV"), Measurement("highlightClipShare", hiShare, "share"),
+                                     Measurement("shadowClipShare", loShare, "share"), Measurement("deepShadowShare", deepShare, "share")],
+                      visual: renderVisual ? FactorVisual(kind: "heatmap", image: Self.heatMap(ctx)) : nil)
+    }
+
+    /// False colour per pixel, like a camera's zebra/false-colour display: the image's lightness
+    /// as a muted grey, tinted blue as shadows sink below L* ≈ 10 (fully blue at crushed black)
+    /// and red as highlights rise above L* ≈ 90 (fully red where a bright pixel clips).
+    public static func heatMap(_ ctx: AnalysisContext) -> RGBImage {
+        let y = ctx.luminance, src = ctx.image.pixels
+        var out = [UInt8](repeating: 0, count: ctx.count * 3)
+        src.withUnsafeBufferPointer { p in
+            for i in 0..<ctx.count {
+                let grey = 40 + 150 * ColorSpace.encode(y[i])
+                var r = grey, g = grey, b = grey
+                let mx = max(p[3 * i], p[3 * i + 1], p[3 * i + 2])
+                let under: Float = mx <= 6 ? 1 : min(1, max(0, (0.0113 - y[i]) / 0.0093))  // L* 10 → 3
+                let over: Float = (mx >= 252 && y[i] > 0.5) ? 1 : min(1, max(0, (y[i] - 0.76) / 0.19))  // L* 90 → 98
+                if under > 0 { r = r * (1 - under) + 20 * under; g = g * (1 - under) + 90 * under; b = b * (1 - under) + 255 * under }
+                if over > 0 { r = r * (1 - over) + 255 * over; g = g * (1 - over) + 40 * over; b = b * (1 - over) + 30 * over }
+                out[3 * i] = UInt8(min(255, r)); out[3 * i + 1] = UInt8(min(255, g)); out[3 * i + 2] = UInt8(min(255, b))
+            }
+        }
+        return RGBImage(width: ctx.width, height: ctx.height, pixels: out)
+    }
+}

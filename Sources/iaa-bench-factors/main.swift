@@ -1,0 +1,64 @@
+// Benchmark of the classical assessment factors (release builds only; run Tools/bench-factors.sh).
+//
+// Usage: iaa-bench-factors PHOTO [LONG_SIDE=1024] [REPEATS=5]
+// Prints, in one run: the time to decode the proxy (the baseline), the time to build the shared
+// planes once, each factor's time on a context whose planes are already built, and one full
+// assessment on a fresh context; every figure also as a ratio to the decode time. Medians.
+import Foundation
+import IAAAssessment
+import IAACore
+import IAAImaging
+
+func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
+func time(_ body: () throws -> Void) rethrows -> Double {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+}
+
+let args = CommandLine.arguments
+guard args.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: iaa-bench-factors PHOTO [LONG_SIDE] [REPEATS]\n".utf8))
+    exit(2)
+}
+let path = args[1]
+let longSide = args.count > 2 ? Int(args[2]) ?? 1024 : 1024
+let repeats = args.count > 3 ? Int(args[3]) ?? 5 : 5
+
+do {
+    var proxy: RGBImage? = nil
+    var decode: [Double] = []
+    var info = ""
+    for _ in 0..<repeats {
+        decode.append(try time {
+            let photo = try Photo(path: path)
+            info = "\(photo.info.width)×\(photo.info.height)"
+            proxy = try photo.proxy(longSide: longSide)
+        })
+    }
+    let image = proxy!
+    let base = median(decode)
+    print("photo \(path) (\(info)), proxy \(image.width)×\(image.height), \(repeats) repeats, medians")
+    func row(_ name: String, _ ms: Double) {
+        print(name.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%9.2f ms  %6.2f× decode", ms, ms / base))
+    }
+    row("decode proxy (baseline)", base)
+    let planes = (0..<repeats).map { _ in
+        time {
+            let c = AnalysisContext(image: image)
+            _ = c.linear; _ = c.luminance; _ = c.lab; _ = c.luma; _ = c.detail; _ = c.noise; _ = c.saliency
+        }
+    }
+    row("shared planes (once)", median(planes))
+    let warm = AnalysisContext(image: image)
+    _ = Assessor().assess(warm)
+    for f in Assessor.classicalFactors() {
+        row("  " + f.id, median((0..<repeats).map { _ in time { _ = f.assess(warm) } }))
+    }
+    row("full assessment (fresh)", median((0..<repeats).map { _ in time { _ = Assessor().assess(AnalysisContext(image: image)) } }))
+    row("  without visuals", median((0..<repeats).map { _ in
+        time { _ = Assessor(factors: Assessor.classicalFactors(visuals: false)).assess(AnalysisContext(image: image)) } }))
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(1)
+}
