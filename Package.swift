@@ -28,6 +28,8 @@ let package = Package(
 
         .target(name: "IAACore"),
         .target(name: "IAAImaging", dependencies: ["IAACore", "CVips", "CVipsShim", "CExif"]),
+        // Classical technical-quality models (BRISQUE, NIQE); the neural ones join this module.
+        .target(name: "IAAModels", dependencies: ["IAACore"]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -37,5 +39,6 @@ let package = Package(
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),
         .testTarget(name: "IAACLITests", dependencies: ["IAACLI"]),
+        .testTarget(name: "IAAQualityTests", dependencies: ["IAAModels", "IAAImaging", "IAACore"]),
     ]
 )
