@@ -35,6 +35,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "iaa-enhance", dependencies: ["IAACLI"]),
+        // Release-mode timing of BRISQUE/NIQE against a libvips decode (Tools/bench-quality.sh).
+        .executableTarget(name: "iaa-bench-quality", dependencies: ["IAAModels", "IAAImaging", "IAACore"]),
 
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),

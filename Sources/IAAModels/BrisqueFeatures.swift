@@ -90,17 +90,10 @@ public enum BrisqueFeatures {
     /// OpenCV's `AGGDfit`: left and right standard deviations and the shape α by grid search.
     /// Squares are rounded to float32 before the (double) sums, as `cv::multiply` + `cv::sum` do.
     static func fit(_ x: [Float], count n: Int) -> (alpha: Double, left: Double, right: Double) {
-        var posCount = 0, negCount = 0
-        var posSq = 0.0, negSq = 0.0, absSum = 0.0
-        x.withUnsafeBufferPointer { p in
-            for v in p {
-                if v > 0 {
-                    posCount += 1; posSq += Double(v * v); absSum += Double(v)
-                } else if v < 0 {
-                    negCount += 1; negSq += Double(v * v); absSum -= Double(v)
-                }
-            }
-        }
+        let m = x.withUnsafeBufferPointer { SignedMoments($0) }
+        let posCount = m.positiveCount, negCount = m.negativeCount
+        let posSq = m.positiveSquares, negSq = m.negativeSquares
+        let absSum = m.positiveSum - m.negativeSum
         let left = (negSq / Double(negCount)).squareRoot()
         let right = (posSq / Double(posCount)).squareRoot()
         let gammahat = left / right

@@ -115,11 +115,17 @@ public struct Niqe: Sendable {
         feat += [a0, (l0 + r0) / 2]
         var product = [Float](repeating: 0, count: n * n)
         for (sy, sx) in [(0, 1), (1, 0), (1, 1), (1, -1)] {
-            for y in 0..<n {
-                let yy = ((y - sy) % n + n) % n
-                for x in 0..<n {
-                    let xx = ((x - sx) % n + n) % n
-                    product[y * n + x] = block[y * n + x] * block[yy * n + xx]
+            // np.roll: the neighbour of (y, x) is (y − sy, x − sx), wrapping inside the block.
+            block.withUnsafeBufferPointer { b in
+                product.withUnsafeMutableBufferPointer { p in
+                    for y in 0..<n {
+                        let yy = (y - sy + n) % n
+                        for x in 0..<n {
+                            var xx = x - sx
+                            if xx < 0 { xx += n } else if xx >= n { xx -= n }
+                            p[y * n + x] = b[y * n + x] * b[yy * n + xx]
+                        }
+                    }
                 }
             }
             let (a, l, r) = aggd(product)
@@ -130,14 +136,11 @@ public struct Niqe: Sendable {
 
     /// BasicSR's `estimate_aggd_param`: shape α and the left/right scale parameters β.
     static func aggd(_ x: [Float]) -> (alpha: Double, betaLeft: Double, betaRight: Double) {
-        var negSq = 0.0, posSq = 0.0, absSum = 0.0, sqSum = 0.0
-        var negCount = 0, posCount = 0
-        for v in x {
-            let s = Double(v * v)
-            sqSum += s
-            absSum += Double(abs(v))
-            if v < 0 { negSq += s; negCount += 1 } else if v > 0 { posSq += s; posCount += 1 }
-        }
+        let m = x.withUnsafeBufferPointer { SignedMoments($0) }
+        let posCount = m.positiveCount, negCount = m.negativeCount
+        let posSq = m.positiveSquares, negSq = m.negativeSquares
+        let absSum = m.positiveSum - m.negativeSum
+        let sqSum = posSq + negSq
         let n = Double(x.count)
         let left = (negSq / Double(negCount)).squareRoot()    // NaN for an empty side, as numpy's mean
         let right = (posSq / Double(posCount)).squareRoot()

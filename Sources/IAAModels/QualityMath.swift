@@ -34,6 +34,7 @@ enum OpenCVFloat {
         let k = gaussian7
         var rows = [Float](repeating: 0, count: w * h)
         var padded = [Float](repeating: 0, count: w + 6)
+        let (t0, t1, t2, t3, t4, t5, t6) = (k[0], k[1], k[2], k[3], k[4], k[5], k[6])
         src.withUnsafeBufferPointer { s in
             rows.withUnsafeMutableBufferPointer { r in
                 padded.withUnsafeMutableBufferPointer { p in
@@ -42,9 +43,13 @@ enum OpenCVFloat {
                         for x in 0..<w { p[x + 3] = s[row + x] }
                         for x in 0..<3 { p[x] = s[row]; p[w + 3 + x] = s[row + w - 1] }
                         for x in 0..<w {
-                            var acc: Float = 0
-                            for t in 0..<7 { acc = fusedMultiplyAdd(p[x + t], k[t], acc) }
-                            r[row + x] = acc
+                            var acc = p[x] * t0
+                            acc = fusedMultiplyAdd(p[x + 1], t1, acc)
+                            acc = fusedMultiplyAdd(p[x + 2], t2, acc)
+                            acc = fusedMultiplyAdd(p[x + 3], t3, acc)
+                            acc = fusedMultiplyAdd(p[x + 4], t4, acc)
+                            acc = fusedMultiplyAdd(p[x + 5], t5, acc)
+                            r[row + x] = fusedMultiplyAdd(p[x + 6], t6, acc)
                         }
                     }
                 }
@@ -261,26 +266,47 @@ enum MatlabImage {
         return w.map { $0 / s }
     }()
 
-    /// Convolution with a separable kernel and replicated borders (`scipy.ndimage.convolve`
+    /// Convolution with a separable 7-tap kernel and replicated borders (`scipy.ndimage.convolve`
     /// with `mode='nearest'`), computed in double and stored as float32 like scipy does for a
     /// float32 input.
     static func convolveReplicate(_ src: [Float], width w: Int, height h: Int, kernel k: [Double]) -> [Float] {
-        let r = k.count / 2
+        precondition(k.count == 7, "a 7-tap kernel")
+        let r = 3
+        let (k0, k1, k2, k3, k4, k5, k6) = (k[0], k[1], k[2], k[3], k[4], k[5], k[6])
         var tmp = [Double](repeating: 0, count: w * h)
-        for y in 0..<h {
-            let row = y * w
-            for x in 0..<w {
-                var acc = 0.0
-                for t in 0..<k.count { acc += k[t] * Double(src[row + min(max(x + t - r, 0), w - 1)]) }
-                tmp[row + x] = acc
+        var padded = [Double](repeating: 0, count: w + 2 * r)
+        src.withUnsafeBufferPointer { s in
+            tmp.withUnsafeMutableBufferPointer { t in
+                padded.withUnsafeMutableBufferPointer { p in
+                    for y in 0..<h {
+                        let row = y * w
+                        for x in 0..<w { p[x + r] = Double(s[row + x]) }
+                        for x in 0..<r { p[x] = Double(s[row]); p[w + r + x] = Double(s[row + w - 1]) }
+                        for x in 0..<w {
+                            var acc = k0 * p[x]
+                            acc += k1 * p[x + 1]; acc += k2 * p[x + 2]; acc += k3 * p[x + 3]
+                            acc += k4 * p[x + 4]; acc += k5 * p[x + 5]; acc += k6 * p[x + 6]
+                            t[row + x] = acc
+                        }
+                    }
+                }
             }
         }
         var out = [Float](repeating: 0, count: w * h)
-        for y in 0..<h {
-            for x in 0..<w {
-                var acc = 0.0
-                for t in 0..<k.count { acc += k[t] * tmp[min(max(y + t - r, 0), h - 1) * w + x] }
-                out[y * w + x] = Float(acc)
+        var acc = [Double](repeating: 0, count: w)
+        tmp.withUnsafeBufferPointer { t in
+            out.withUnsafeMutableBufferPointer { o in
+                acc.withUnsafeMutableBufferPointer { a in
+                    for y in 0..<h {
+                        for x in 0..<w { a[x] = 0 }
+                        for i in 0..<k.count {
+                            let src = min(max(y + i - r, 0), h - 1) * w
+                            let ki = k[i]
+                            for x in 0..<w { a[x] += ki * t[src + x] }
+                        }
+                        for x in 0..<w { o[y * w + x] = Float(a[x]) }
+                    }
+                }
             }
         }
         return out
@@ -338,4 +364,57 @@ enum SymmetricMatrix {
         }
         return out
     }
+}
+
+// MARK: - Sign-split moments
+
+/// Counts, sums of squares and sums of the positive and negative samples of a float32 plane,
+/// accumulated in double (what both models' generalized Gaussian fits need). NaN samples fall
+/// in neither side. Squares are rounded to float32 before summing, as OpenCV's
+/// `cv::multiply` + `cv::sum` and numpy's float32 `**2` do.
+struct SignedMoments {
+    var positiveCount = 0
+    var negativeCount = 0
+    var positiveSquares = 0.0
+    var negativeSquares = 0.0
+    var positiveSum = 0.0
+    var negativeSum = 0.0
+
+    init(_ x: UnsafeBufferPointer<Float>) {
+        // Branch-free 4-lane accumulation: sample signs are random, so branches mispredict.
+        let zero = SIMD4<Float>(repeating: 0)
+        let zeroCount = SIMD4<Int32>(repeating: 0), one = SIMD4<Int32>(repeating: 1)
+        var pc = zeroCount, nc = zeroCount
+        var ps = SIMD4<Double>(repeating: 0), ns = ps, pa = ps, na = ps
+        let n = x.count
+        var i = 0
+        if let base = x.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 4 <= n {
+                let v = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self)
+                let pm = v .> zero, nm = v .< zero
+                let pos = zero.replacing(with: v, where: pm), neg = zero.replacing(with: v, where: nm)
+                pc &+= zeroCount.replacing(with: one, where: pm)
+                nc &+= zeroCount.replacing(with: one, where: nm)
+                ps += SIMD4<Double>(pos * pos); ns += SIMD4<Double>(neg * neg)
+                pa += SIMD4<Double>(pos); na += SIMD4<Double>(neg)
+                i += 4
+            }
+        }
+        var tail = SignedMoments()
+        while i < n {
+            let v = x[i]
+            if v > 0 { tail.positiveCount += 1; tail.positiveSquares += Double(v * v); tail.positiveSum += Double(v) }
+            if v < 0 { tail.negativeCount += 1; tail.negativeSquares += Double(v * v); tail.negativeSum += Double(v) }
+            i += 1
+        }
+        positiveCount = Int(pc.wrappedSum()) + tail.positiveCount
+        negativeCount = Int(nc.wrappedSum()) + tail.negativeCount
+        positiveSquares = ps.sum() + tail.positiveSquares
+        negativeSquares = ns.sum() + tail.negativeSquares
+        positiveSum = pa.sum() + tail.positiveSum
+        negativeSum = na.sum() + tail.negativeSum
+    }
+
+    private init() {}
 }
