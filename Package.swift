@@ -45,6 +45,8 @@ let package = Package(
         // RGBImage, no libvips, so the judge runs anywhere a proxy exists.
         .target(name: "IAAAssessment", dependencies: ["IAACore"]),
         .executableTarget(name: "iaa-bench-factors", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
+        // Classical technical-quality models (BRISQUE, NIQE); the neural ones join this module.
+        .target(name: "IAAModels", dependencies: ["IAACore"]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging", "IAAMetadata",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -53,6 +55,8 @@ let package = Package(
         // Benchmark drivers (Tools/bench-*.sh); not installed, not part of the product.
         .executableTarget(name: "iaa-bench-io", dependencies: ["IAAImaging"]),
         .executableTarget(name: "iaa-bench-metadata", dependencies: ["IAAMetadata", "IAACore"]),
+        // Release-mode timing of BRISQUE/NIQE against a libvips decode (Tools/bench-quality.sh).
+        .executableTarget(name: "iaa-bench-quality", dependencies: ["IAAModels", "IAAImaging", "IAACore"]),
 
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),
@@ -70,5 +74,6 @@ let package = Package(
         .testTarget(name: "IAACLITests", dependencies: ["IAACLI"]),
         .testTarget(name: "IAAEditsTests", dependencies: ["IAAEdits", "IAAImaging", "IAACore"]),
         .testTarget(name: "IAAAssessmentTests", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
+        .testTarget(name: "IAAQualityTests", dependencies: ["IAAModels", "IAAImaging", "IAACore"]),
     ]
 )
