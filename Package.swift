@@ -45,8 +45,6 @@ let package = Package(
         // RGBImage, no libvips, so the judge runs anywhere a proxy exists.
         .target(name: "IAAAssessment", dependencies: ["IAACore"]),
         .executableTarget(name: "iaa-bench-factors", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
-        // Classical technical-quality models (BRISQUE, NIQE); the neural ones join this module.
-        .target(name: "IAAModels", dependencies: ["IAACore"]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging", "IAAMetadata",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -65,13 +63,11 @@ let package = Package(
         // Release-only benchmark of IAANeural/IAAModels (run by Tools/bench-neural.sh).
         .executableTarget(name: "iaa-bench-neural", dependencies: ["IAAModels", "IAANeural", "IAAImaging", "IAACore"]),
 
-
         .testTarget(name: "IAANeuralTests", dependencies: ["IAANeural", "IAACore"]),
         .testTarget(name: "IAAModelsTests", dependencies: ["IAAModels", "IAANeural", "IAACore", "IAAImaging"]),
         // Proxy render benchmark for the edits (Tools/bench-edits.sh, release builds only).
         .executableTarget(name: "bench-edits", dependencies: ["IAAEdits", "IAAImaging", "IAACore"]),
 
-        .testTarget(name: "IAACLITests", dependencies: ["IAACLI"]),
         .testTarget(name: "IAAEditsTests", dependencies: ["IAAEdits", "IAAImaging", "IAACore"]),
         .testTarget(name: "IAAAssessmentTests", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
         .testTarget(name: "IAAQualityTests", dependencies: ["IAAModels", "IAAImaging", "IAACore"]),
