@@ -39,14 +39,17 @@ let package = Package(
         // make every test that runs a network take minutes.
         .target(name: "IAANeural", dependencies: ["IAACore", "COpenBLAS"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "IAAModels", dependencies: ["IAANeural", "IAACore"]),
+        .target(name: "IAAModels", dependencies: ["IAANeural", "IAACore"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "IAAEdits", dependencies: ["IAACore", "IAAImaging"]),
         // Classical assessment factors (exposure, white balance, … composition): pure Swift on
         // RGBImage, no libvips, so the judge runs anywhere a proxy exists.
-        .target(name: "IAAAssessment", dependencies: ["IAACore"]),
+        // Optimised in debug builds as well: every test that assesses a photo runs these loops.
+        .target(name: "IAAAssessment", dependencies: ["IAACore"], swiftSettings: [.unsafeFlags(["-O"])]),
         .executableTarget(name: "iaa-bench-factors", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
+        // Whole-photo assessment: one proxy decode, then every model and factor (score, tag).
+        .target(name: "IAAScoring", dependencies: ["IAAAssessment", "IAAModels", "IAAImaging", "IAAMetadata", "IAACore"]),
         .target(name: "IAACLI", dependencies: [
-            "IAACore", "IAAImaging", "IAAMetadata",
+            "IAACore", "IAAImaging", "IAAMetadata", "IAAAssessment", "IAAScoring",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "iaa-enhance", dependencies: ["IAACLI"]),
@@ -58,7 +61,7 @@ let package = Package(
 
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),
-        .testTarget(name: "IAACLITests", dependencies: ["IAACLI", "IAACore", "iaa-enhance"]),
+        .testTarget(name: "IAACLITests", dependencies: ["IAACLI", "IAACore", "IAAImaging", "iaa-enhance"]),
         .testTarget(name: "IAAMetadataTests", dependencies: ["IAAMetadata", "IAACore"]),
         // Release-only benchmark of IAANeural/IAAModels (run by Tools/bench-neural.sh).
         .executableTarget(name: "iaa-bench-neural", dependencies: ["IAAModels", "IAANeural", "IAAImaging", "IAACore"]),

@@ -8,4 +8,4 @@ swift build -c release --product iaa-enhance
 bin=$(swift build -c release --show-bin-path)/iaa-enhance
 echo "Built $bin"
 echo
-"$bin" info Samples
+"$bin" score Samples

@@ -21,7 +21,8 @@ struct PhotoArguments: ParsableArguments {
 
     /// Expands folders (recursively, sorted, hidden files skipped, only known image
     /// extensions); named files are always attempted, whatever their extension.
-    func files() -> [String] {
+    func files(excluding excluded: String? = nil) -> [String] {
+        let skip = excluded.map { URL(fileURLWithPath: $0).standardizedFileURL.path + "/" }
         let known = Set(PhotoFormat.allCases.flatMap(\.extensions))
         var out: [String] = []
         for path in paths {
@@ -32,6 +33,8 @@ struct PhotoArguments: ParsableArguments {
                 while let rel = e.nextObject() as? String {
                     let name = (rel as NSString).lastPathComponent
                     if name.hasPrefix(".") { continue }
+                    let full = (path as NSString).appendingPathComponent(rel)
+                    if let skip, URL(fileURLWithPath: full).standardizedFileURL.path.hasPrefix(skip) { continue }
                     if known.contains((name as NSString).pathExtension.lowercased()),
                        !name.contains(AtomicWrite.temporaryMarker) {
                         found.append((path as NSString).appendingPathComponent(rel))

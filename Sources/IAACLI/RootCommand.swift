@@ -14,7 +14,7 @@ public struct IAAEnhanceCommand: ParsableCommand {
         processed, and a summary lists the failures); 2 the command line was wrong.
         """,
         version: version,
-        subcommands: [InfoCommand.self, ReadCommand.self]
+        subcommands: [ScoreCommand.self, InfoCommand.self, ReadCommand.self]
     )
 
     public init() {}

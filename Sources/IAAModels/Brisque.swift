@@ -9,7 +9,7 @@ import IAACore
 public struct Brisque: Sendable {
     /// SHA-256 of Weights/brisque_live.safetensors (written by Tools/convert_quality_models.py).
     public static let weightsSHA256 = "d7a1d679645b565437fd14b815b23955ad9110c8df9b9630f0ee46bbab7f6863"
-    /// The default weight file name, looked up with `locateWeights`.
+    /// The default weight file name, looked up with `WeightsLocator`.
     public static let weightsFile = "brisque_live.safetensors"
 
     private let supportVectors: [Float]  // 774 × 36
@@ -32,9 +32,9 @@ public struct Brisque: Sendable {
         featureMax = Array(range[36..<72])
     }
 
-    /// Loads the model from the Weights folder (see `locateWeights`).
+    /// Loads the model from the Weights folder (see `WeightsLocator`).
     public init() throws {
-        try self.init(weightsPath: locateWeights(Self.weightsFile))
+        try self.init(weightsPath: WeightsLocator.path(of: Self.weightsFile))
     }
 
     /// The BRISQUE score of `image` (0…100, lower is better).
@@ -74,4 +74,15 @@ public struct Brisque: Sendable {
         }
         return Double(min(max(Float(sum), 0), 100))
     }
+}
+
+extension Brisque: RegisteredModel {
+    /// BRISQUE's row in the model table.
+    public static let entry = ModelEntry(
+        name: "brisque-live", task: .technicalQuality, direction: .lowerIsBetter, scoreRange: 0...100,
+        weightsFile: weightsFile, sha256: weightsSHA256,
+        summary: "BRISQUE (Mittal et al., TIP 2012), LIVE-R2 SVR model from OpenCV's quality module")
+
+    /// Loads from an explicit weight file (see `init(weightsPath:)`).
+    public init(weightsAt path: String) throws { try self.init(weightsPath: path) }
 }

@@ -74,7 +74,8 @@ public enum ModelRegistry {
     public static let all: [ModelEntry] = [
         NIMA.entry,
         YuNet.entry,
-        // BRISQUE and NIQE (classical models, Brisque*.swift / Niqe*.swift) add their rows here.
+        Brisque.entry,
+        Niqe.entry,
     ]
 
     /// The entry named `name`, or nil.

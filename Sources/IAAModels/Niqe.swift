@@ -17,7 +17,7 @@ import IAACore
 public struct Niqe: Sendable {
     /// SHA-256 of Weights/niqe_pristine.safetensors (written by Tools/convert_quality_models.py).
     public static let weightsSHA256 = "8828e11535eb322199dda2cd75fb5eeb93d0032af082e55731a4e749b4611075"
-    /// The default weight file name, looked up with `locateWeights`.
+    /// The default weight file name, looked up with `WeightsLocator`.
     public static let weightsFile = "niqe_pristine.safetensors"
     /// Block side in pixels at the first scale (the official value).
     public static let blockSize = 96
@@ -42,9 +42,9 @@ public struct Niqe: Sendable {
         kernel = g
     }
 
-    /// Loads the model from the Weights folder (see `locateWeights`).
+    /// Loads the model from the Weights folder (see `WeightsLocator`).
     public init() throws {
-        try self.init(weightsPath: locateWeights(Self.weightsFile))
+        try self.init(weightsPath: WeightsLocator.path(of: Self.weightsFile))
     }
 
     /// BasicSR's `to_y_channel` + `round`: MATLAB `rgb2ycbcr` luma (16…235) on the float32
@@ -191,4 +191,15 @@ public struct Niqe: Sendable {
         for i in 0..<d { for j in 0..<d { q += diff[i] * inv[i * d + j] * diff[j] } }
         return q.squareRoot()
     }
+}
+
+extension Niqe: RegisteredModel {
+    /// NIQE's row in the model table.
+    public static let entry = ModelEntry(
+        name: "niqe-pristine", task: .technicalQuality, direction: .lowerIsBetter, scoreRange: 0...100,
+        weightsFile: weightsFile, sha256: weightsSHA256,
+        summary: "NIQE (Mittal et al., SPL 2013), the official MATLAB pristine model (via BasicSR)")
+
+    /// Loads from an explicit weight file (see `init(weightsPath:)`).
+    public init(weightsAt path: String) throws { try self.init(weightsPath: path) }
 }

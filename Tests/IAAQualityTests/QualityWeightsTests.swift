@@ -51,7 +51,7 @@ final class QualityWeightsTests: XCTestCase {
     }
 
     func testLocateWeightsFindsTheRepositoryFolder() throws {
-        let path = try locateWeights(Brisque.weightsFile)
+        let path = try WeightsLocator.path(of: Brisque.weightsFile)
         XCTAssert(path.hasSuffix("Weights/brisque_live.safetensors"))
     }
 }
