@@ -14,7 +14,7 @@ public struct IAAEnhanceCommand: ParsableCommand {
         processed, and a summary lists the failures); 2 the command line was wrong.
         """,
         version: version,
-        subcommands: [ScoreCommand.self, InfoCommand.self, ReadCommand.self]
+        subcommands: [ScoreCommand.self, TagCommand.self, ReadCommand.self, InfoCommand.self]
     )
 
     public init() {}

@@ -98,6 +98,10 @@ public struct AestheticRecord: Codable, Sendable, Equatable {
     public var aestheticSpread: Double?
     /// Technical quality, 0–10, higher is better; `iaa:TechnicalScore`.
     public var technicalScore: Double?
+    /// Overall score, 1–10: the aesthetic score lowered for each F.740.4 fault the assessment
+    /// found (the scorer documents the rule); `iaa:OverallScore`. When present it, not the
+    /// aesthetic score alone, decides the star rating.
+    public var overallScore: Double?
     /// The models that produced the values, in the order they ran; `iaa:Models`.
     public var models: [ModelInfo]
     /// The standard followed; default `standardIdentifier`; `iaa:Standard`. Nil only when read
@@ -117,7 +121,7 @@ public struct AestheticRecord: Codable, Sendable, Equatable {
     /// the record is written.
     public init(levels: [F7404Attribute: Int] = [:], scores: [F7404Attribute: Double] = [:],
                 aestheticScore: Double? = nil, aestheticSpread: Double? = nil,
-                technicalScore: Double? = nil, models: [ModelInfo] = [],
+                technicalScore: Double? = nil, overallScore: Double? = nil, models: [ModelInfo] = [],
                 standard: String? = AestheticRecord.standardIdentifier, assessedAt: Date? = Date(),
                 recipe: String? = nil, scoreBefore: Double? = nil, scoreAfter: Double? = nil) {
         self.levels = levels
@@ -125,6 +129,7 @@ public struct AestheticRecord: Codable, Sendable, Equatable {
         self.aestheticScore = aestheticScore
         self.aestheticSpread = aestheticSpread
         self.technicalScore = technicalScore
+        self.overallScore = overallScore
         self.models = models
         self.standard = standard
         self.assessedAt = assessedAt
@@ -135,7 +140,7 @@ public struct AestheticRecord: Codable, Sendable, Equatable {
 
     /// The star rating (`xmp:Rating`, 1–5) implied by the overall aesthetic score, or nil
     /// without one. See `StarRating`.
-    public var impliedRating: Int? { aestheticScore.map(StarRating.stars(forAestheticScore:)) }
+    public var impliedRating: Int? { (overallScore ?? aestheticScore).map(StarRating.stars(forAestheticScore:)) }
 
     /// Checks every value against its documented range; throws one `IAAError(.invalidArgument)`
     /// sentence naming the first offending field.
@@ -152,6 +157,7 @@ public struct AestheticRecord: Codable, Sendable, Equatable {
         for (a, s) in scores { try check(s, 0...10, a.scorePropertyName) }
         try check(aestheticScore, 1...10, "AestheticScore")
         try check(aestheticSpread, 0...4.5, "AestheticScoreSpread")
+        try check(overallScore, 1...10, "OverallScore")
         try check(technicalScore, 0...10, "TechnicalScore")
         try check(scoreBefore, 1...10, "ScoreBefore")
         try check(scoreAfter, 1...10, "ScoreAfter")
@@ -173,6 +179,7 @@ public struct AestheticRecord: Codable, Sendable, Equatable {
         r.scores = scores.mapValues(XMPValue.round)
         r.aestheticScore = aestheticScore.map(XMPValue.round)
         r.aestheticSpread = aestheticSpread.map(XMPValue.round)
+        r.overallScore = overallScore.map(XMPValue.round)
         r.technicalScore = technicalScore.map(XMPValue.round)
         r.scoreBefore = scoreBefore.map(XMPValue.round)
         r.scoreAfter = scoreAfter.map(XMPValue.round)

@@ -168,6 +168,7 @@ public struct XMPPacket: Sendable, Equatable {
                 switch p.name {
                 case "AestheticScore": r.aestheticScore = try real(p, 1...10)
                 case "AestheticScoreSpread": r.aestheticSpread = try real(p, 0...4.5)
+                case "OverallScore": r.overallScore = try real(p, 1...10)
                 case "TechnicalScore": r.technicalScore = try real(p, 0...10)
                 case "ScoreBefore": r.scoreBefore = try real(p, 1...10)
                 case "ScoreAfter": r.scoreAfter = try real(p, 1...10)
@@ -449,6 +450,7 @@ public struct XMPPacket: Sendable, Equatable {
         if let rating { s += "\n   <xmp:Rating>\(rating)</xmp:Rating>" }
         if let v = r.aestheticScore { prop("AestheticScore", XMPValue.real(v)) }
         if let v = r.aestheticSpread { prop("AestheticScoreSpread", XMPValue.real(v)) }
+        if let v = r.overallScore { prop("OverallScore", XMPValue.real(v)) }
         if let v = r.technicalScore { prop("TechnicalScore", XMPValue.real(v)) }
         for a in F7404Attribute.allCases {
             if let l = r.levels[a] { prop(a.propertyName, String(l)) }

@@ -47,6 +47,7 @@ public struct PhotoScore: Sendable {
                                aestheticScore: (aesthetic.mean * 10_000).rounded() / 10_000,
                                aestheticSpread: (aesthetic.standardDeviation * 10_000).rounded() / 10_000,
                                technicalScore: (quality.score * 100).rounded() / 100,
+                               overallScore: (overall * 10_000).rounded() / 10_000,
                                models: models, assessedAt: date)
     }
 }
@@ -57,16 +58,24 @@ public struct PhotoScore: Sendable {
 /// from 10 at 0 to 0 at 80; NIQE (lower better; clean photos ≈ 3–5, degraded ≥ 10) maps from
 /// 10 at 3 to 0 at 13. The score is their mean: the two disagree often enough that neither
 /// alone is trusted.
+///
+/// BRISQUE is undefined on an image without texture (a flat colour); then NIQE alone counts.
 public struct TechnicalQuality: Sendable, Codable, Equatable {
-    public var brisque: Double
+    public var brisque: Double?
     public var niqe: Double
     public var score: Double
 
-    public init(brisque: Double, niqe: Double) {
+    /// BRISQUE as text ("n/a" without texture).
+    public var brisqueText: String { brisque.map { String(format: "%.1f", $0) } ?? "n/a (no texture)" }
+
+    public init(brisque: Double?, niqe: Double) {
         self.brisque = brisque
         self.niqe = niqe
-        let b = 10 * (1 - min(1, max(0, brisque / 80)))
         let n = 10 * (1 - min(1, max(0, (niqe - 3) / 10)))
-        score = (b + n) / 2
+        if let brisque {
+            score = (10 * (1 - min(1, max(0, brisque / 80))) + n) / 2
+        } else {
+            score = n
+        }
     }
 }

@@ -34,7 +34,7 @@ public struct PhotoScorer: Sendable {
         let context = AnalysisContext(image: proxy, faces: boxes)
         let classical = Assessor(factors: Assessor.classicalFactors(visuals: visuals)).assess(context)
         let aesthetic = models.nima.score(proxy)
-        let quality = TechnicalQuality(brisque: try models.brisque.score(small), niqe: try models.niqe.score(small))
+        let quality = TechnicalQuality(brisque: try? models.brisque.score(small), niqe: try models.niqe.score(small))
         var assessment = classical
         assessment.results.insert(contentsOf: [Self.aestheticResult(aesthetic), Self.qualityResult(quality)], at: 0)
         let overall = Self.overall(aesthetic: aesthetic.mean, assessment: assessment)
@@ -69,9 +69,9 @@ public struct PhotoScorer: Sendable {
             id: "quality", direction: .higherIsBetter, score: q.score, raw: q.score,
             scale: RawScale(unit: "0–10", range: 0...10), level: nil,
             explanation: Explanation(
-                english: String(format: "Looks %@ to the no-reference models: BRISQUE %.1f and NIQE %.2f (lower is better for both).", en, q.brisque, q.niqe),
-                chinese: String(format: "无参考质量模型认为%@：BRISQUE %.1f，NIQE %.2f（两者均越低越好）。", zh, q.brisque, q.niqe)),
-            measurements: [Measurement("brisque", q.brisque, "BRISQUE"), Measurement("niqe", q.niqe, "NIQE")])
+                english: String(format: "Looks %@ to the no-reference models: BRISQUE %@ and NIQE %.2f (lower is better for both).", en, q.brisqueText, q.niqe),
+                chinese: String(format: "无参考质量模型认为%@：BRISQUE %@，NIQE %.2f（两者均越低越好）。", zh, q.brisqueText, q.niqe)),
+            measurements: [Measurement("niqe", q.niqe, "NIQE")] + (q.brisque.map { [Measurement("brisque", $0, "BRISQUE")] } ?? []))
     }
 
     /// NIMA's mean, less 0.25 for each slight F.740.4 fault and 0.6 for each severe one (the

@@ -25,7 +25,7 @@ public enum ScoreReport {
             "theme": NSNull(),
             "aesthetic": ["mean": round4(s.aesthetic.mean), "sd": round4(s.aesthetic.standardDeviation),
                           "distribution": s.aesthetic.probabilities.map(round4)],
-            "quality": round2(s.quality.score), "brisque": round2(s.quality.brisque), "niqe": round2(s.quality.niqe),
+            "quality": round2(s.quality.score), "brisque": s.quality.brisque.map(round2) as Any? ?? NSNull(), "niqe": round2(s.quality.niqe),
             "faces": s.faces.count, "overall": round2(s.overall), "rating": s.rating,
             "factors": factors, "levels": s.assessment.levels,
         ]
@@ -38,9 +38,9 @@ public enum ScoreReport {
         let stars = String(repeating: "★", count: s.rating) + String(repeating: "☆", count: 5 - s.rating)
         var lines = [
             "\(s.file)  \(s.width)×\(s.height)",
-            String(format: "  %@  overall %.2f   aesthetic %.2f ± %.2f (NIMA/AVA)   quality %.1f/10 (BRISQUE %.1f, NIQE %.2f)   faces %d",
+            String(format: "  %@  overall %.2f   aesthetic %.2f ± %.2f (NIMA/AVA)   quality %.1f/10 (BRISQUE %@, NIQE %.2f)   faces %d",
                    stars, s.overall, s.aesthetic.mean, s.aesthetic.standardDeviation, s.quality.score,
-                   s.quality.brisque, s.quality.niqe, s.faces.count),
+                   s.quality.brisqueText, s.quality.niqe, s.faces.count),
         ]
         for r in s.assessment.results {
             let level = r.level.map { "\($0.value) \(chinese ? $0.attribute.label($0.value).chinese : $0.label)" } ?? "—"
@@ -60,7 +60,7 @@ public enum ScoreReport {
                      + ids.flatMap { ["\($0)_score", "\($0)_level"] }).joined(separator: ",")]
         for s in scores {
             var cells = [quote(s.file), fmt(s.overall), "\(s.rating)", fmt(s.aesthetic.mean), fmt(s.aesthetic.standardDeviation),
-                         fmt(s.quality.score), fmt(s.quality.brisque), fmt(s.quality.niqe), "\(s.faces.count)"]
+                         fmt(s.quality.score), s.quality.brisque.map(fmt) ?? "", fmt(s.quality.niqe), "\(s.faces.count)"]
             for id in ids {
                 let r = s.assessment.result(id)
                 cells.append(r.map { fmt($0.score) } ?? "")
