@@ -124,7 +124,7 @@ public struct CompositionFactor: AssessmentFactor {
         let cutLeft: Bool = bx0 < 0.01 && colMass[0] > edgeMass
         let cutRight: Bool = bx1 > 0.99 && colMass[w - 1] > edgeMass
         let cut = cutLeft || cutRight
-        let ls = lines ?? LineStatistics(ctx)
+        let ls = lines ?? ctx.lines
         let lt = max(ls.total, 1e-9)
         let label: CompositionClass
         let boxW = bx1 - bx0, boxH = by1 - by0
@@ -165,7 +165,7 @@ public struct CompositionFactor: AssessmentFactor {
     }
 
     public func assess(_ ctx: AnalysisContext) -> FactorResult {
-        let lines = LineStatistics(ctx)
+        let lines = ctx.lines
         let l = Self.layout(ctx, lines: lines)
         let t = lines.tilt()
         let tilt = t.confidence >= CameraAngleFactor.minConfidence ? abs(t.degrees) : 0
