@@ -165,4 +165,7 @@ public final class AnalysisContext: @unchecked Sendable {
 
     /// The saliency map at its working resolution (long side 64).
     public var coarseSaliency: SaliencyMap { cached("coarseSaliency") { Saliency.compute(self) } }
+
+    /// The same cues without the centre prior (long side 64), for judging where the subject is placed.
+    public var placementSaliency: SaliencyMap { cached("placementSaliency") { Saliency.compute(self, centrePrior: false) } }
 }
