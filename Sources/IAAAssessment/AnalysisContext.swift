@@ -102,21 +102,34 @@ public final class AnalysisContext: @unchecked Sendable {
         cached("lab") {
             let l = linear
             let n = count
-            var L = [Float](repeating: 0, count: n), A = L, B = L, C = L, H = L
-            l.r.withUnsafeBufferPointer { r in
-                l.g.withUnsafeBufferPointer { g in
-                    l.b.withUnsafeBufferPointer { b in
-                        for i in 0..<n {
-                            let v = ColorSpace.lab(r[i], g[i], b[i])
-                            L[i] = v.L; A[i] = v.a; B[i] = v.b
-                            C[i] = (v.a * v.a + v.b * v.b).squareRoot()
-                            var h = atan2f(v.b, v.a) * 180 / .pi
-                            if h < 0 { h += 360 }
-                            H[i] = h
-                        }
-                    }
-                }
+            var L = [Float](repeating: 0, count: n), A = [Float](repeating: 0, count: n), B = [Float](repeating: 0, count: n)
+            var C = [Float](repeating: 0, count: n), H = [Float](repeating: 0, count: n)
+            // cbrt through a table (4097 knots on 0…1, linear interpolation; error < 1e-4 in f),
+            // which is most of the cost of Lab on a megapixel.
+            let knots = 4096
+            let table = (0...knots).map { ColorSpace.f(Float($0) / Float(knots)) }
+            @inline(__always) func fFast(_ t: Float) -> Float {
+                let x = min(max(t, 0), 1) * Float(knots)
+                let i = min(Int(x), knots - 1)
+                let fr = x - Float(i)
+                return table[i] + (table[i + 1] - table[i]) * fr
             }
+            l.r.withUnsafeBufferPointer { r in l.g.withUnsafeBufferPointer { g in l.b.withUnsafeBufferPointer { b in
+            L.withUnsafeMutableBufferPointer { Lp in A.withUnsafeMutableBufferPointer { Ap in B.withUnsafeMutableBufferPointer { Bp in
+            C.withUnsafeMutableBufferPointer { Cp in H.withUnsafeMutableBufferPointer { Hp in
+                for i in 0..<n {
+                    let x = (0.4124 * r[i] + 0.3576 * g[i] + 0.1805 * b[i]) / ColorSpace.xn
+                    let y = 0.2126 * r[i] + 0.7152 * g[i] + 0.0722 * b[i]
+                    let z = (0.0193 * r[i] + 0.1192 * g[i] + 0.9505 * b[i]) / ColorSpace.zn
+                    let fx = fFast(x), fy = fFast(y), fz = fFast(z)
+                    let aa = 500 * (fx - fy), bb = 200 * (fy - fz)
+                    Lp[i] = 116 * fy - 16; Ap[i] = aa; Bp[i] = bb
+                    Cp[i] = (aa * aa + bb * bb).squareRoot()
+                    var h = atan2f(bb, aa) * (180 / .pi)
+                    if h < 0 { h += 360 }
+                    Hp[i] = h
+                }
+            } } } } } } } }
             return LabPlanes(L: L, a: A, b: B, chroma: C, hue: H)
         }
     }
@@ -147,6 +160,12 @@ public final class AnalysisContext: @unchecked Sendable {
         }
     }
 
+    /// Straight-line orientation statistics (camera angle and composition share them).
+    var lines: LineStatistics { cached("lines") { LineStatistics(self) } }
+
     /// The saliency map at its working resolution (long side 64).
     public var coarseSaliency: SaliencyMap { cached("coarseSaliency") { Saliency.compute(self) } }
+
+    /// The same cues without the centre prior (long side 64), for judging where the subject is placed.
+    public var placementSaliency: SaliencyMap { cached("placementSaliency") { Saliency.compute(self, centrePrior: false) } }
 }

@@ -124,6 +124,12 @@ public struct ColourFactor: AssessmentFactor {
         var disp = [Double](repeating: 0, count: 360)
         for i in 0..<360 { for d in -4...4 { disp[i] += h.histogram[(i + d + 360) % 360] } }
         let mx = max(1e-9, disp.max() ?? 1)
+        // One display colour per degree (L* 68, C* 48).
+        let hueColours: [(Float, Float, Float)] = (0..<360).map { d in
+            let r = Float(d) * .pi / 180
+            let c = ColorSpace.srgb8(L: 68, a: 48 * cosf(r), b: 48 * sinf(r))
+            return (Float(c.0), Float(c.1), Float(c.2))
+        }
         func inTemplate(_ deg: Double) -> Bool {
             guard let t = templates.first(where: { $0.name == h.template }) else { return false }
             return distanceOutside(deg, t, h.alpha) == 0
@@ -135,9 +141,7 @@ public struct ColourFactor: AssessmentFactor {
                 guard r >= r0 * 0.6, r <= r1 + 4 else { continue }
                 var deg = atan2(dy, dx) * 180 / .pi
                 if deg < 0 { deg += 360 }
-                let hueRad = Float(deg * .pi / 180)
-                let col = ColorSpace.srgb8(L: 68, a: 48 * cosf(hueRad), b: 48 * sinf(hueRad))
-                let colour = (Float(col.0), Float(col.1), Float(col.2))
+                let colour = hueColours[min(359, Int(deg))]
                 if inTemplate(deg) && r >= r0 { c.blend(x, y, (235, 235, 235), 0.16) }
                 // Thin hue reference ring just inside the bars.
                 if r >= r0 - 8 && r < r0 - 2 { c.blend(x, y, colour, 1) }

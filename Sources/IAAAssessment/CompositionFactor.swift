@@ -36,8 +36,8 @@ public enum CompositionClass: String, Sendable, Codable, CaseIterable {
 
 /// Composition (F.740.4 Composition 1–3), higher is better.
 ///
-/// From the saliency map (faces first when given; else spectral residual, colour distinctness,
-/// local contrast and a centre prior): the subject box (the central 90 % of saliency mass along
+/// From the saliency map without its centre prior (faces first when given; else spectral
+/// residual, colour distinctness and local contrast): the subject box (the central 90 % of saliency mass along
 /// each axis), its centroid and how close it sits to a thirds power point or to the centre,
 /// subject size, clutter at the frame edges (saliency and strong edges in the outer 6 %),
 /// subjects cut by the frame, left–right balance and horizon tilt. The class label among the
@@ -68,17 +68,19 @@ public struct CompositionFactor: AssessmentFactor {
     public static func layout(_ ctx: AnalysisContext) -> Layout { layout(ctx, lines: nil) }
 
     static func layout(_ ctx: AnalysisContext, lines: LineStatistics?) -> Layout {
-        let s = ctx.coarseSaliency
+        let s = ctx.placementSaliency
         let w = s.width, h = s.height
-        let c = s.centroid
-        // Subject box from the marginal saliency mass (5 %–95 %).
+        // The salient core, max(0, s − ½)²: the subject, not the whole lively picture (the raw
+        // map's centroid sits near the centre for almost any photo).
         var colMass = [Double](repeating: 0, count: w), rowMass = [Double](repeating: 0, count: h)
-        var total = 0.0
+        var total = 0.0, cxs = 0.0, cys = 0.0
         for y in 0..<h { for x in 0..<w {
-            let v = Double(s.map[y * w + x])
-            let v2 = v * v  // emphasise the peak: the subject, not the whole picture
+            let v = max(0, Double(s.map[y * w + x]) - 0.5)
+            let v2 = v * v
             colMass[x] += v2; rowMass[y] += v2; total += v2
+            cxs += v2 * (Double(x) + 0.5); cys += v2 * (Double(y) + 0.5)
         } }
+        let c = total > 0 ? (x: cxs / total / Double(w), y: cys / total / Double(h)) : s.centroid
         func span(_ m: [Double]) -> (Double, Double) {
             var acc = 0.0, lo = 0.0, hi = Double(m.count)
             var loSet = false
@@ -124,7 +126,7 @@ public struct CompositionFactor: AssessmentFactor {
         let cutLeft: Bool = bx0 < 0.01 && colMass[0] > edgeMass
         let cutRight: Bool = bx1 > 0.99 && colMass[w - 1] > edgeMass
         let cut = cutLeft || cutRight
-        let ls = lines ?? LineStatistics(ctx)
+        let ls = lines ?? ctx.lines
         let lt = max(ls.total, 1e-9)
         let label: CompositionClass
         let boxW = bx1 - bx0, boxH = by1 - by0
@@ -165,7 +167,7 @@ public struct CompositionFactor: AssessmentFactor {
     }
 
     public func assess(_ ctx: AnalysisContext) -> FactorResult {
-        let lines = LineStatistics(ctx)
+        let lines = ctx.lines
         let l = Self.layout(ctx, lines: lines)
         let t = lines.tilt()
         let tilt = t.confidence >= CameraAngleFactor.minConfidence ? abs(t.degrees) : 0
@@ -193,7 +195,8 @@ public struct CompositionFactor: AssessmentFactor {
     public static func overlay(_ ctx: AnalysisContext, _ l: Layout) -> RGBImage {
         var c = Canvas(ctx.image, dim: 0.35)
         let W = Double(ctx.width), H = Double(ctx.height)
-        let sal = ctx.saliency
+        let ps = ctx.placementSaliency
+        let sal = Planes.resizeBilinear(ps.map, ps.width, ps.height, to: ctx.width, ctx.height)
         for y in 0..<ctx.height { for x in 0..<ctx.width {
             let v = sal[y * ctx.width + x]
             if v > 0.35 { c.blend(x, y, (255, 170, 40), (v - 0.35) * 0.45) }

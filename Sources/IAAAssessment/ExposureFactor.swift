@@ -63,11 +63,11 @@ public struct ExposureFactor: AssessmentFactor {
     /// as a muted grey, tinted blue as shadows sink below L* ≈ 10 (fully blue at crushed black)
     /// and red as highlights rise above L* ≈ 90 (fully red where a bright pixel clips).
     public static func heatMap(_ ctx: AnalysisContext) -> RGBImage {
-        let y = ctx.luminance, src = ctx.image.pixels
+        let y = ctx.luminance, src = ctx.image.pixels, luma = ctx.luma
         var out = [UInt8](repeating: 0, count: ctx.count * 3)
         src.withUnsafeBufferPointer { p in
             for i in 0..<ctx.count {
-                let grey = 40 + 150 * ColorSpace.encode(y[i])
+                let grey = 40 + 150 / 255 * luma[i]
                 var r = grey, g = grey, b = grey
                 let mx = max(p[3 * i], p[3 * i + 1], p[3 * i + 2])
                 let under: Float = mx <= 6 ? 1 : min(1, max(0, (0.0113 - y[i]) / 0.0093))  // L* 10 → 3

@@ -24,9 +24,10 @@ public struct LightAndShadowFactor: AssessmentFactor {
         let p2 = Double(hist.quantile(0.02)), p98 = Double(hist.quantile(0.98))
         let range = p98 - p2
         let clipShare = Double(crushed + blown) / Double(ctx.count)
-        // Clarity on a 2× downsampled L* (local contrast is a low-frequency property).
-        let d = Planes.downsample(L, ctx.width, ctx.height, by: 2)
-        let sigma = Float(max(ctx.width, ctx.height)) * 0.02 / 2
+        // Clarity on a downsampled L* (local contrast is a low-frequency property): ~256 px long side.
+        let factor = max(1, max(ctx.width, ctx.height) / 256)
+        let d = Planes.downsample(L, ctx.width, ctx.height, by: factor)
+        let sigma = Float(max(ctx.width, ctx.height)) * 0.02 / Float(factor)
         let blur = Planes.gaussian(d.p, d.w, d.h, sigma: max(1, sigma))
         var sum: Float = 0, strong = 0
         for i in 0..<d.p.count { let c = abs(d.p[i] - blur[i]); sum += c; if c > 5 { strong += 1 } }

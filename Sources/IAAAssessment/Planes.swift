@@ -81,7 +81,12 @@ enum Planes {
                         let row = y * w
                         for x in 0..<w {
                             var acc: Float = 0
-                            for i in -r...r { acc += kk[i + r] * s[row + min(w - 1, max(0, x + i))] }
+                            if x >= r && x + r < w {  // interior: no clamping
+                                let base = row + x - r
+                                for i in 0...(2 * r) { acc += kk[i] * s[base + i] }
+                            } else {
+                                for i in -r...r { acc += kk[i + r] * s[row + min(w - 1, max(0, x + i))] }
+                            }
                             t[row + x] = acc
                         }
                     }
@@ -92,10 +97,18 @@ enum Planes {
             out.withUnsafeMutableBufferPointer { o in
                 k.withUnsafeBufferPointer { kk in
                     for y in 0..<h {
-                        for x in 0..<w {
-                            var acc: Float = 0
-                            for i in -r...r { acc += kk[i + r] * t[min(h - 1, max(0, y + i)) * w + x] }
-                            o[y * w + x] = acc
+                        if y >= r && y + r < h {  // interior rows: accumulate whole rows, no clamping
+                            for x in 0..<w { o[y * w + x] = 0 }
+                            for i in 0...(2 * r) {
+                                let k = kk[i], src = (y - r + i) * w, dst = y * w
+                                for x in 0..<w { o[dst + x] += k * t[src + x] }
+                            }
+                        } else {
+                            for x in 0..<w {
+                                var acc: Float = 0
+                                for i in -r...r { acc += kk[i + r] * t[min(h - 1, max(0, y + i)) * w + x] }
+                                o[y * w + x] = acc
+                            }
                         }
                     }
                 }

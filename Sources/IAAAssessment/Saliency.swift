@@ -26,7 +26,7 @@ public struct SaliencyMap: Sendable {
 /// and because it works at 64 px it is insensitive to fine blur and noise — which is what lets
 /// the focus factor ask "is the subject sharp" without the answer leaking into the question.
 enum Saliency {
-    static func compute(_ ctx: AnalysisContext) -> SaliencyMap {
+    static func compute(_ ctx: AnalysisContext, centrePrior: Bool = true) -> SaliencyMap {
         let w = ctx.width, h = ctx.height
         let scale = 64.0 / Double(max(w, h))
         let cw = max(8, Int((Double(w) * scale).rounded())), ch = max(8, Int((Double(h) * scale).rounded()))
@@ -54,12 +54,13 @@ enum Saliency {
             var lc = Planes.gaussian((0..<(cw * ch)).map { abs(L[$0] - Lc[$0]) }, cw, ch, sigma: 1.5)
             normalise(&lc)
             s = (0..<(cw * ch)).map { 0.35 * sr[$0] + 0.35 * ft[$0] + 0.3 * lc[$0] }
-            // Centre prior: photographers put subjects nearer the middle than the edges.
-            for y in 0..<ch { for x in 0..<cw {
+            // Centre prior: photographers put subjects nearer the middle than the edges. Left out
+            // when judging placement itself (composition), where it would make every subject central.
+            if centrePrior { for y in 0..<ch { for x in 0..<cw {
                 let dx = (Double(x) + 0.5) / Double(cw) - 0.5, dy = (Double(y) + 0.5) / Double(ch) - 0.5
                 let prior = exp(-(dx * dx + dy * dy) / (2 * 0.28 * 0.28))
                 s[y * cw + x] *= Float(0.25 + 0.75 * prior)
-            } }
+            } } }
             normalise(&s)
         }
         // Faces: the strongest cue there is when present.

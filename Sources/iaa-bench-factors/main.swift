@@ -50,10 +50,25 @@ do {
         }
     }
     row("shared planes (once)", median(planes))
-    let warm = AnalysisContext(image: image)
-    _ = Assessor().assess(warm)
+    // Each plane on its own (in dependency order, so each row is that plane's own cost).
+    let planeSteps: [(String, (AnalysisContext) -> Void)] = [
+        ("linear", { _ = $0.linear }), ("luminance", { _ = $0.luminance }), ("lab", { _ = $0.lab }), ("luma", { _ = $0.luma }),
+        ("detail", { _ = $0.detail }), ("noise", { _ = $0.noise }), ("saliency", { _ = $0.saliency }),
+    ]
+    var perPlane = [[Double]](repeating: [], count: planeSteps.count)
+    for _ in 0..<repeats {
+        let c = AnalysisContext(image: image)
+        for (k, step) in planeSteps.enumerated() { perPlane[k].append(time { step.1(c) }) }
+    }
+    for (k, step) in planeSteps.enumerated() { row("  plane " + step.0, median(perPlane[k])) }
+    // Each factor on a context whose public planes are built (factor-private work is included).
+    func prepared() -> AnalysisContext {
+        let c = AnalysisContext(image: image)
+        _ = c.linear; _ = c.luminance; _ = c.lab; _ = c.luma; _ = c.detail; _ = c.noise; _ = c.saliency
+        return c
+    }
     for f in Assessor.classicalFactors() {
-        row("  " + f.id, median((0..<repeats).map { _ in time { _ = f.assess(warm) } }))
+        row("  " + f.id, median((0..<repeats).map { _ in let c = prepared(); return time { _ = f.assess(c) } }))
     }
     row("full assessment (fresh)", median((0..<repeats).map { _ in time { _ = Assessor().assess(AnalysisContext(image: image)) } }))
     row("  without visuals", median((0..<repeats).map { _ in
