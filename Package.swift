@@ -29,7 +29,10 @@ let package = Package(
         .target(name: "IAACore"),
         .target(name: "IAAImaging", dependencies: ["IAACore", "CVips", "CVipsShim", "CExif"]),
         // Classical technical-quality models (BRISQUE, NIQE); the neural ones join this module.
-        .target(name: "IAAModels", dependencies: ["IAACore"]),
+        // Optimized even in debug builds: its pixel loops use SIMD types, which run ~200× slower
+        // unoptimized and would make every debug test run that scores an image take minutes.
+        .target(name: "IAAModels", dependencies: ["IAACore"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
