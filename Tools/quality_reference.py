@@ -168,6 +168,22 @@ def main():
     with open(os.path.join(OUT, "reference.tsv"), "w") as f:
         f.write("\n".join(rows) + "\n")
 
+    # Odd-sized crops of the decoded photos (exercise the filters' and resizes' edge paths);
+    # the test crops the same rectangle from its own (verified identical) decode.
+    rows = ["file\tx\ty\twidth\theight\tbrisque\tbrisque_ipp\tniqe"]
+    for name, (x, y, w, h) in [("tulip_field", (3, 5, 761, 503)), ("carrots", (1, 2, 509, 765)),
+                               ("birthday_balloons", (7, 0, 597, 411)), ("schoolgirls", (0, 9, 483, 291))]:
+        bgr = np.ascontiguousarray(cv2.imread(os.path.join(PHOTOS, name + ".jpg"), cv2.IMREAD_COLOR)[y:y + h, x:x + w])
+        cv2.ipp.setUseIPP(False)
+        b = cv2.quality.QualityBRISQUE_compute(bgr, model, rng)[0]
+        cv2.ipp.setUseIPP(True)
+        b_ipp = cv2.quality.QualityBRISQUE_compute(bgr, model, rng)[0]
+        n = niqe_mod.niqe(to_y_channel_bgr(bgr), pris["mu_pris_param"], pris["cov_pris_param"], pris["gaussian_window"])
+        rows.append(f"photos/{name}.jpg\t{x}\t{y}\t{w}\t{h}\t{b:.6f}\t{b_ipp:.6f}\t{n:.6f}")
+        print(rows[-1], file=sys.stderr)
+    with open(os.path.join(OUT, "reference_crops.tsv"), "w") as f:
+        f.write("\n".join(rows) + "\n")
+
 
 if __name__ == "__main__":
     main()

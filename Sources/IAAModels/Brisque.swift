@@ -41,11 +41,18 @@ public struct Brisque: Sendable {
     ///
     /// Uses the image as given (the model was trained on LIVE images of roughly 0.3–0.8 MP; a
     /// proxy of about that size is the intended input). Needs at least 8×8 pixels.
+    /// - Throws: `IAAError(.invalidArgument)` for smaller or textureless images.
     public func score(_ image: RGBImage) throws -> Double {
         guard image.width >= 8, image.height >= 8 else {
             throw IAAError(.invalidArgument, path: nil, "BRISQUE needs an image of at least 8×8 pixels (got \(image.width)×\(image.height))")
         }
-        return predict(BrisqueFeatures.compute(image))
+        let features = BrisqueFeatures.compute(image)
+        // A flat image has no MSCN spread on one side, which makes the fits 0/0; OpenCV would
+        // return NaN. Say so instead.
+        guard !features.contains(where: \.isNaN) else {
+            throw IAAError(.invalidArgument, path: nil, "BRISQUE is undefined for an image without texture (a flat or nearly flat image)")
+        }
+        return predict(features)
     }
 
     /// The SVR prediction for a feature vector, as OpenCV's `ml::SVM` (ε-SVR, RBF) computes it:

@@ -45,15 +45,25 @@ public enum BrisqueFeatures {
         let n = w * h
         let mu = OpenCVFloat.gaussianBlur7(img, width: w, height: h)
         var squares = [Float](repeating: 0, count: n)
-        for i in 0..<n { squares[i] = img[i] * img[i] }
+        img.withUnsafeBufferPointer { s in
+            squares.withUnsafeMutableBufferPointer { q in for i in 0..<n { q[i] = s[i] * s[i] } }
+        }
         let meanSquares = OpenCVFloat.gaussianBlur7(squares, width: w, height: h)
         // A negative variance (float32 cancellation in flat areas) gives NaN, as cv::pow(x, 0.5)
         // does; OpenCV's statistics then ignore those pixels, and so do `fit` and the products.
         var mscn = [Float](repeating: 0, count: n)
         let eps = Float(1.0 / 255.0)
-        for i in 0..<n {
-            let sigma = (meanSquares[i] - mu[i] * mu[i]).squareRoot() + eps
-            mscn[i] = (img[i] - mu[i]) / sigma
+        img.withUnsafeBufferPointer { s in
+            mu.withUnsafeBufferPointer { m in
+                meanSquares.withUnsafeBufferPointer { q in
+                    mscn.withUnsafeMutableBufferPointer { o in
+                        for i in 0..<n {
+                            let sigma = (q[i] - m[i] * m[i]).squareRoot() + eps
+                            o[i] = (s[i] - m[i]) / sigma
+                        }
+                    }
+                }
+            }
         }
         var out: [Float] = []
         out.reserveCapacity(18)
@@ -66,12 +76,14 @@ public enum BrisqueFeatures {
             mscn.withUnsafeBufferPointer { s in
                 product.withUnsafeMutableBufferPointer { p in
                     for y in 0..<h {
-                        let ny = y + dy
-                        for x in 0..<w {
-                            let nx = x + dx
-                            let neighbour: Float = (ny >= 0 && ny < h && nx < w) ? s[ny * w + nx] : 0
-                            p[y * w + x] = s[y * w + x] * neighbour
+                        let ny = y &+ dy, row = y &* w
+                        guard ny >= 0 && ny < h else {
+                            for x in 0..<w { p[row &+ x] = s[row &+ x] * 0 }
+                            continue
                         }
+                        let nrow = ny &* w &+ dx
+                        for x in 0..<(w &- dx) { p[row &+ x] = s[row &+ x] * s[nrow &+ x] }
+                        for x in (w &- dx)..<w { p[row &+ x] = s[row &+ x] * 0 }
                     }
                 }
             }

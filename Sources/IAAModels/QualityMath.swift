@@ -32,24 +32,38 @@ enum OpenCVFloat {
     /// unfused for the remaining columns.
     static func gaussianBlur7(_ src: [Float], width w: Int, height h: Int) -> [Float] {
         let k = gaussian7
+        let kd = k.map { SIMD4<Double>(repeating: Double($0)) }
         var rows = [Float](repeating: 0, count: w * h)
-        var padded = [Float](repeating: 0, count: w + 6)
+        var padded = [Float](repeating: 0, count: w + 6 + 4)
         let (t0, t1, t2, t3, t4, t5, t6) = (k[0], k[1], k[2], k[3], k[4], k[5], k[6])
         src.withUnsafeBufferPointer { s in
             rows.withUnsafeMutableBufferPointer { r in
                 padded.withUnsafeMutableBufferPointer { p in
+                    let pp = UnsafeRawPointer(p.baseAddress!)
+                    let rp = UnsafeMutableRawPointer(r.baseAddress!)
                     for y in 0..<h {
-                        let row = y * w
-                        for x in 0..<w { p[x + 3] = s[row + x] }
-                        for x in 0..<3 { p[x] = s[row]; p[w + 3 + x] = s[row + w - 1] }
-                        for x in 0..<w {
+                        let row = y &* w
+                        for x in 0..<w { p[x &+ 3] = s[row &+ x] }
+                        for x in 0..<3 { p[x] = s[row]; p[w &+ 3 &+ x] = s[row &+ w &- 1] }
+                        var x = 0
+                        while x &+ 4 <= w {
+                            @inline(__always) func tap(_ t: Int) -> SIMD4<Double> {
+                                SIMD4<Double>(pp.loadUnaligned(fromByteOffset: 4 &* (x &+ t), as: SIMD4<Float>.self))
+                            }
+                            var acc = SIMD4<Float>(tap(0) * kd[0])
+                            for t in 1..<7 { acc = SIMD4<Float>(tap(t) * kd[t] + SIMD4<Double>(acc)) }
+                            rp.storeBytes(of: acc, toByteOffset: 4 &* (row &+ x), as: SIMD4<Float>.self)
+                            x &+= 4
+                        }
+                        while x < w {
                             var acc = p[x] * t0
-                            acc = fusedMultiplyAdd(p[x + 1], t1, acc)
-                            acc = fusedMultiplyAdd(p[x + 2], t2, acc)
-                            acc = fusedMultiplyAdd(p[x + 3], t3, acc)
-                            acc = fusedMultiplyAdd(p[x + 4], t4, acc)
-                            acc = fusedMultiplyAdd(p[x + 5], t5, acc)
-                            r[row + x] = fusedMultiplyAdd(p[x + 6], t6, acc)
+                            acc = fusedMultiplyAdd(p[x &+ 1], t1, acc)
+                            acc = fusedMultiplyAdd(p[x &+ 2], t2, acc)
+                            acc = fusedMultiplyAdd(p[x &+ 3], t3, acc)
+                            acc = fusedMultiplyAdd(p[x &+ 4], t4, acc)
+                            acc = fusedMultiplyAdd(p[x &+ 5], t5, acc)
+                            r[row &+ x] = fusedMultiplyAdd(p[x &+ 6], t6, acc)
+                            x &+= 1
                         }
                     }
                 }
@@ -58,26 +72,35 @@ enum OpenCVFloat {
         var out = [Float](repeating: 0, count: w * h)
         let vectorEnd = (w / 8) * 8
         let kc = k[3], k1 = k[2], k2 = k[1], k3 = k[0]
+        let kcv = SIMD4<Float>(repeating: kc)
         rows.withUnsafeBufferPointer { r in
             out.withUnsafeMutableBufferPointer { o in
+                let rp = UnsafeRawPointer(r.baseAddress!)
+                let op = UnsafeMutableRawPointer(o.baseAddress!)
                 for y in 0..<h {
-                    let c = y * w
-                    let u1 = max(y - 1, 0) * w, d1 = min(y + 1, h - 1) * w
-                    let u2 = max(y - 2, 0) * w, d2 = min(y + 2, h - 1) * w
-                    let u3 = max(y - 3, 0) * w, d3 = min(y + 3, h - 1) * w
-                    for x in 0..<vectorEnd {
-                        var acc = r[c + x] * kc
-                        acc = fusedMultiplyAdd(r[u1 + x] + r[d1 + x], k1, acc)
-                        acc = fusedMultiplyAdd(r[u2 + x] + r[d2 + x], k2, acc)
-                        acc = fusedMultiplyAdd(r[u3 + x] + r[d3 + x], k3, acc)
-                        o[c + x] = acc
+                    let c = y &* w
+                    let u1 = max(y - 1, 0) &* w, d1 = min(y + 1, h - 1) &* w
+                    let u2 = max(y - 2, 0) &* w, d2 = min(y + 2, h - 1) &* w
+                    let u3 = max(y - 3, 0) &* w, d3 = min(y + 3, h - 1) &* w
+                    var x = 0
+                    while x < vectorEnd {
+                        @inline(__always) func load(_ at: Int) -> SIMD4<Float> {
+                            rp.loadUnaligned(fromByteOffset: 4 &* (at &+ x), as: SIMD4<Float>.self)
+                        }
+                        var acc = load(c) * kcv
+                        acc = SIMD4<Float>(SIMD4<Double>(load(u1) + load(d1)) * kd[2] + SIMD4<Double>(acc))
+                        acc = SIMD4<Float>(SIMD4<Double>(load(u2) + load(d2)) * kd[1] + SIMD4<Double>(acc))
+                        acc = SIMD4<Float>(SIMD4<Double>(load(u3) + load(d3)) * kd[0] + SIMD4<Double>(acc))
+                        op.storeBytes(of: acc, toByteOffset: 4 &* (c &+ x), as: SIMD4<Float>.self)
+                        x &+= 4
                     }
-                    for x in vectorEnd..<w {
-                        var acc = r[c + x] * kc
-                        acc = acc + (r[u1 + x] + r[d1 + x]) * k1
-                        acc = acc + (r[u2 + x] + r[d2 + x]) * k2
-                        acc = acc + (r[u3 + x] + r[d3 + x]) * k3
-                        o[c + x] = acc
+                    while x < w {
+                        var acc = r[c &+ x] * kc
+                        acc = acc + (r[u1 &+ x] + r[d1 &+ x]) * k1
+                        acc = acc + (r[u2 &+ x] + r[d2 &+ x]) * k2
+                        acc = acc + (r[u3 &+ x] + r[d3 &+ x]) * k3
+                        o[c &+ x] = acc
+                        x &+= 1
                     }
                 }
             }
@@ -271,40 +294,55 @@ enum MatlabImage {
     /// float32 input.
     static func convolveReplicate(_ src: [Float], width w: Int, height h: Int, kernel k: [Double]) -> [Float] {
         precondition(k.count == 7, "a 7-tap kernel")
-        let r = 3
-        let (k0, k1, k2, k3, k4, k5, k6) = (k[0], k[1], k[2], k[3], k[4], k[5], k[6])
-        var tmp = [Double](repeating: 0, count: w * h)
-        var padded = [Double](repeating: 0, count: w + 2 * r)
+        let kv = k.map { SIMD4<Double>(repeating: $0) }
+        var tmp = [Double](repeating: 0, count: w * h + 4)
+        var padded = [Double](repeating: 0, count: w + 6 + 4)
         src.withUnsafeBufferPointer { s in
             tmp.withUnsafeMutableBufferPointer { t in
                 padded.withUnsafeMutableBufferPointer { p in
+                    let pp = UnsafeRawPointer(p.baseAddress!)
+                    let tp = UnsafeMutableRawPointer(t.baseAddress!)
                     for y in 0..<h {
-                        let row = y * w
-                        for x in 0..<w { p[x + r] = Double(s[row + x]) }
-                        for x in 0..<r { p[x] = Double(s[row]); p[w + r + x] = Double(s[row + w - 1]) }
-                        for x in 0..<w {
-                            var acc = k0 * p[x]
-                            acc += k1 * p[x + 1]; acc += k2 * p[x + 2]; acc += k3 * p[x + 3]
-                            acc += k4 * p[x + 4]; acc += k5 * p[x + 5]; acc += k6 * p[x + 6]
-                            t[row + x] = acc
+                        let row = y &* w
+                        for x in 0..<w { p[x &+ 3] = Double(s[row &+ x]) }
+                        for x in 0..<3 { p[x] = Double(s[row]); p[w &+ 3 &+ x] = Double(s[row &+ w &- 1]) }
+                        var x = 0
+                        while x < w {  // the buffers have 4 spare values, so the last group may overrun
+                            var acc = kv[0] * pp.loadUnaligned(fromByteOffset: 8 &* x, as: SIMD4<Double>.self)
+                            for i in 1..<7 {
+                                acc += kv[i] * pp.loadUnaligned(fromByteOffset: 8 &* (x &+ i), as: SIMD4<Double>.self)
+                            }
+                            tp.storeBytes(of: acc, toByteOffset: 8 &* (row &+ x), as: SIMD4<Double>.self)
+                            x &+= 4
                         }
                     }
                 }
             }
         }
         var out = [Float](repeating: 0, count: w * h)
-        var acc = [Double](repeating: 0, count: w)
         tmp.withUnsafeBufferPointer { t in
             out.withUnsafeMutableBufferPointer { o in
-                acc.withUnsafeMutableBufferPointer { a in
-                    for y in 0..<h {
-                        for x in 0..<w { a[x] = 0 }
-                        for i in 0..<k.count {
-                            let src = min(max(y + i - r, 0), h - 1) * w
-                            let ki = k[i]
-                            for x in 0..<w { a[x] += ki * t[src + x] }
+                let tp = UnsafeRawPointer(t.baseAddress!)
+                for y in 0..<h {
+                    let rows = (0..<7).map { min(max(y + $0 - 3, 0), h - 1) &* w }
+                    let (r0, r1, r2, r3, r4, r5, r6) = (rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6])
+                    var x = 0
+                    while x &+ 4 <= w {
+                        @inline(__always) func load(_ r: Int) -> SIMD4<Double> {
+                            tp.loadUnaligned(fromByteOffset: 8 &* (r &+ x), as: SIMD4<Double>.self)
                         }
-                        for x in 0..<w { o[y * w + x] = Float(a[x]) }
+                        var acc = kv[0] * load(r0)
+                        acc += kv[1] * load(r1); acc += kv[2] * load(r2); acc += kv[3] * load(r3)
+                        acc += kv[4] * load(r4); acc += kv[5] * load(r5); acc += kv[6] * load(r6)
+                        for l in 0..<4 { o[y &* w &+ x &+ l] = Float(acc[l]) }
+                        x &+= 4
+                    }
+                    while x < w {
+                        var acc = k[0] * t[r0 &+ x]
+                        acc += k[1] * t[r1 &+ x]; acc += k[2] * t[r2 &+ x]; acc += k[3] * t[r3 &+ x]
+                        acc += k[4] * t[r4 &+ x]; acc += k[5] * t[r5 &+ x]; acc += k[6] * t[r6 &+ x]
+                        o[y &* w &+ x] = Float(acc)
+                        x &+= 1
                     }
                 }
             }

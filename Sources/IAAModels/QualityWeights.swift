@@ -92,10 +92,9 @@ struct QualityWeights: Sendable {
 
     /// The tensor `name` as Float values (the tensor must be F32: no silent narrowing).
     func floats(_ name: String, shape: [Int]) throws -> [Float] {
-        guard let e = entries[name], e.dtype == "F32" else {
+        guard entries[name]?.dtype == "F32" else {
             throw IAAError(.badWeights, path: path, "lacks the float32 tensor `\(name)`")
         }
-        _ = e
         return try doubles(name, shape: shape).map { Float($0) }
     }
 }

@@ -16,6 +16,22 @@ final class BrisqueTests: XCTestCase {
         XCTAssertGreaterThan(QualityFixtures.references.count, 12)
     }
 
+    func testMatchesOpenCVOnOddSizedCrops() throws {
+        let model = try Brisque(weightsPath: QualityFixtures.brisqueWeights)
+        for ref in QualityFixtures.cropReferences {
+            let score = try model.score(QualityFixtures.decode(ref))
+            XCTAssertEqual(score, ref.brisque, accuracy: 0.5, "\(ref.file) \(ref.width)×\(ref.height)")
+            print("BRISQUE crop \(ref.width)×\(ref.height): |Swift − OpenCV| = \(abs(score - ref.brisque))")
+        }
+    }
+
+    func testFlatImageIsRefused() throws {
+        let model = try Brisque(weightsPath: QualityFixtures.brisqueWeights)
+        XCTAssertThrowsError(try model.score(RGBImage(width: 64, height: 48, fill: (128, 128, 128)))) { error in
+            XCTAssertEqual((error as? IAAError)?.kind, .invalidArgument)
+        }
+    }
+
     func testGaussianKernelIsOpenCVs() {
         // cv2.getGaussianKernel(7, 7/6, cv2.CV_32F)
         let expected: [Float] = [0.01256020087748766, 0.07882796227931976, 0.23729607462882996, 0.3426315188407898,

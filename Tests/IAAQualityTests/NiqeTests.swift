@@ -15,6 +15,15 @@ final class NiqeTests: XCTestCase {
         print("NIQE: max |Swift − BasicSR| over \(QualityFixtures.references.count) images = \(worst)")
     }
 
+    func testMatchesBasicSROnOddSizedCrops() throws {
+        let model = try Niqe(weightsPath: QualityFixtures.niqeWeights)
+        for ref in QualityFixtures.cropReferences {
+            let score = try model.score(QualityFixtures.decode(ref))
+            XCTAssertEqual(score, ref.niqe, accuracy: 0.05, "\(ref.file) \(ref.width)×\(ref.height)")
+            print("NIQE crop \(ref.width)×\(ref.height): |Swift − BasicSR| = \(abs(score - ref.niqe))")
+        }
+    }
+
     func testBlurAndNoiseRaiseTheScore() throws {
         let model = try Niqe(weightsPath: QualityFixtures.niqeWeights)
         for name in ["columbia_crew", "tulip_field", "carrots"] {
