@@ -107,7 +107,9 @@ let search = (now() - t0) / Double(n)
 let after = renderer.statistics
 
 func ms(_ s: Double) -> String { String(format: "%.2f ms", s * 1000) }
-print("proxy \(proxy.width)×\(proxy.height), \(count) chains, libvips concurrency default")
+let env = ProcessInfo.processInfo.environment
+print("proxy \(proxy.width)×\(proxy.height), \(count) chains, libvips concurrency \(env["VIPS_CONCURRENCY"] ?? "default"), "
+      + (env["BENCH_CPU"] != nil ? "process CPU time" : "wall time"))
 print("baseline sRGB→scRGB→sRGB round trip: \(ms(baseline))")
 print("full random chain (all 9 edits possible), uncached: \(ms(full))  (\(String(format: "%.1f", full / baseline))× baseline)")
 print("colour/detail chain (no geometry), uncached:        \(ms(colourOnly))  (\(String(format: "%.1f", colourOnly / baseline))× baseline)")
