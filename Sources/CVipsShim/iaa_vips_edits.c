@@ -24,12 +24,12 @@ static int fail(VipsObject *ctx) {
 
 /* libvips recomputes a node for every consumer that reads it: in a graph that fans out (Lab
  * feeding L, a, b and a blur feeding a gradient and a blend) the colour conversion and the
- * blur would run several times over, and chained edits multiply that. Small images
- * (proxies) are therefore computed into memory at each fan-out point. Large ones
- * (full-resolution renders, run once) are recomputed per consumer: caching them costs more
- * than it saves (a line cache measured 1.4 GB and barely faster on a 14 MP render); what
- * matters there is a source with random access, so that recomputation does not re-decode
- * (see Photo.pictureForEditing). */
+ * blur would run several times over, and chained edits (denoise feeding sharpen's own
+ * fan-out) multiply that. Small images (proxies) are therefore computed into memory at each
+ * fan-out point. Large ones (full-resolution renders) get a threaded tile cache a few tile
+ * rows deep across the full width: enough for every consumer of a strip, a few tens of MB.
+ * (A sequential line cache measured 1.4 GB on a 14 MP render; the tile cache stays at the
+ * ~240 MB that the random-access decode needs anyway.) */
 #define IAA_EDIT_MEMORY_PIXELS (4 * 1024 * 1024)
 
 /* *out is a new reference (the caller's local array owns it). */
@@ -39,9 +39,9 @@ static int fanout(VipsObject *ctx, VipsImage *in, VipsImage **out) {
         *out = vips_image_copy_memory(in);
         return *out ? 0 : -1;
     }
-    g_object_ref(in);
-    *out = in;
-    return 0;
+    /* A few rows of tiles across the full width: enough for every consumer of a strip. */
+    return vips_tilecache(in, out, "tile_width", 128, "tile_height", 128,
+                          "max_tiles", 4 * (in->Xsize / 128 + 1), "threaded", TRUE, NULL);
 }
 
 /* A 1×n one-band float image holding a LUT. */
@@ -187,124 +187,192 @@ int iaa_edit_tone_lut(VipsImage *in, const float *lut, int n, double l_max, Vips
     return finish(ctx, t[4], out);
 }
 
-int iaa_edit_chroma(VipsImage *in, double gain, double vib, const float *wc, int nc, double c_max,
-                    const float *wh, int nh, double skin_hue, VipsImage **out) {
-    /* C* and the hue are the polar coordinates of (a*, b*); scaling C* at constant hue is
-     * scaling (a*, b*) by the same factor, so this stays in Lab: no atan2/sincos round trip
-     * through LCh. The hue enters only through its angle to `skin_hue`, as the cosine
-     * (a·cos θ + b·sin θ) / C, which is what the hue LUT is indexed by. */
-    VipsObject *ctx = ctx_new();
-    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 16);
-    if (vips_colourspace(in, &t[14], VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
-    if (fanout(ctx, t[14], &t[0])) return fail(ctx);
-    if (vips_extract_band(t[0], &t[1], 0, NULL)) return fail(ctx);              /* L */
-    if (vips_extract_band(t[0], &t[15], 1, "n", 2, NULL)) return fail(ctx);
-    if (fanout(ctx, t[15], &t[2])) return fail(ctx);                            /* a, b */
-    VipsImage *factor_ab = NULL;
-    if (vib != 0.0) {
-        double th = skin_hue * G_PI / 180.0;
-        double proj[2] = {cos(th), sin(th)};
-        double sq[2] = {1.0, 1.0};
-        if (vips_multiply(t[2], t[2], &t[3], NULL)) return fail(ctx);
-        if (!(t[4] = vips_image_new_matrix_from_array(2, 1, sq, 2))) return fail(ctx);
-        if (vips_recomb(t[3], &t[5], t[4], NULL)) return fail(ctx);             /* a² + b² */
-        VipsImage **c = (VipsImage **)vips_object_local_array(ctx, 1);
-        if (vips_pow_const1(t[5], &c[0], 0.5, NULL)) return fail(ctx);
-        if (fanout(ctx, c[0], &t[6])) return fail(ctx);                          /* C */
-        if (!(t[7] = vips_image_new_matrix_from_array(2, 1, proj, 2))) return fail(ctx);
-        if (vips_recomb(t[2], &t[8], t[7], NULL)) return fail(ctx);             /* C·cos(h − θ) */
-        if (vips_linear1(t[6], &t[9], 1.0, 1e-6, NULL)) return fail(ctx);
-        if (vips_divide(t[8], t[9], &t[10], NULL)) return fail(ctx);            /* cos(h − θ) */
-        /* LUT indices: C over [0, c_max]; the cosine over [−1, 1], shifted to [0, 2]. */
-        VipsImage **u = (VipsImage **)vips_object_local_array(ctx, 8);
-        if (vips_linear1(t[10], &u[0], 1.0, 1.0, NULL)) return fail(ctx);
-        if (map_band(ctx, t[6], 0, wc, nc, c_max, &u[1])) return fail(ctx);
-        if (map_band(ctx, u[0], 0, wh, nh, 2.0, &u[2])) return fail(ctx);
-        if (vips_multiply(u[1], u[2], &u[3], NULL)) return fail(ctx);
-        if (vips_linear1(u[3], &u[4], vib, gain, NULL)) return fail(ctx);
-        if (vips_multiply(t[2], u[4], &t[11], NULL)) return fail(ctx);         /* (a, b) · factor */
-        factor_ab = t[11];
-    } else {
-        if (vips_linear1(t[2], &t[11], gain, 0.0, NULL)) return fail(ctx);
-        factor_ab = t[11];
+/* The fused Lab point operation: one pass per pixel instead of a graph of ~20 libvips
+ * arithmetic operations (whose per-operation setup dominated on 512 px proxies). */
+typedef struct {
+    float *lut_l;      /* 65536 entries over [0, l_max], or NULL */
+    double l_scale;    /* 65535 / l_max */
+    int chroma;        /* apply the chroma factor */
+    double gain, vib;
+    float *wc;         /* 65536 entries over C in [0, c_max] (vib != 0) */
+    double c_scale;
+    float *wh;         /* 65536 entries over cos(h − skin) + 1 in [0, 2] (vib != 0) */
+    double cos_t, sin_t;
+    float *da, *db;    /* 65536 entries over L in [0, l_max], or NULL */
+} IaaLabParams;
+
+static void lab_params_free(gpointer data) {
+    IaaLabParams *p = (IaaLabParams *)data;
+    g_free(p->lut_l); g_free(p->wc); g_free(p->wh); g_free(p->da); g_free(p->db);
+    g_free(p);
+}
+
+static inline int lut_index(double v) {
+    if (!(v > 0.0)) return 0;          /* also NaN */
+    if (v >= 65535.0) return 65535;
+    return (int)(v + 0.5) > 65535 ? 65535 : (int)(v + 0.5);
+}
+
+static int lab_generate(VipsRegion *out_region, void *seq, void *a, void *b, gboolean *stop) {
+    VipsRegion *ir = (VipsRegion *)seq;
+    const IaaLabParams *p = (const IaaLabParams *)b;
+    VipsRect *r = &out_region->valid;
+    (void)a; (void)stop;
+    if (vips_region_prepare(ir, r)) return -1;
+    for (int y = 0; y < r->height; y++) {
+        const float *s = (const float *)VIPS_REGION_ADDR(ir, r->left, r->top + y);
+        float *q = (float *)VIPS_REGION_ADDR(out_region, r->left, r->top + y);
+        for (int x = 0; x < r->width; x++, s += 3, q += 3) {
+            double L = s[0], A = s[1], B = s[2];
+            if (p->lut_l) L = p->lut_l[lut_index(L * p->l_scale)];
+            if (p->chroma) {
+                double f = p->gain;
+                if (p->vib != 0.0) {
+                    double C = sqrt(A * A + B * B);
+                    double c = (A * p->cos_t + B * p->sin_t) / (C + 1e-6);
+                    f += p->vib * p->wc[lut_index(C * p->c_scale)] * p->wh[lut_index((c + 1.0) * 32767.5)];
+                }
+                A *= f; B *= f;
+            }
+            if (p->da) {
+                int i = lut_index(L * p->l_scale);
+                A += p->da[i]; B += p->db[i];
+            }
+            q[0] = (float)L; q[1] = (float)A; q[2] = (float)B;
+        }
     }
-    if (vips_bandjoin2(t[1], factor_ab, &t[12], NULL)) return fail(ctx);
-    if (vips_copy(t[12], &t[13], "interpretation", VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
-    return finish(ctx, t[13], out);
+    return 0;
 }
 
-int iaa_edit_split_tone(VipsImage *in, const float *da, const float *db, int n, double l_max,
-                        VipsImage **out) {
+static float *lut_copy(const float *lut) {
+    return lut ? (float *)g_memdup2(lut, 65536 * sizeof(float)) : NULL;
+}
+
+int iaa_edit_lab_pointwise(VipsImage *in, const float *lut_l, double l_max, int chroma, double gain,
+                           double vib, const float *wc, double c_max, const float *wh,
+                           double skin_hue, const float *da, const float *db, VipsImage **out) {
     VipsObject *ctx = ctx_new();
-    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 11);
-    if (vips_colourspace(in, &t[10], VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
-    if (fanout(ctx, t[10], &t[0])) return fail(ctx);
-    if (map_band(ctx, t[0], 0, da, n, l_max, &t[1])) return fail(ctx);
-    if (map_band(ctx, t[0], 0, db, n, l_max, &t[2])) return fail(ctx);
-    if (vips_extract_band(t[0], &t[3], 0, NULL)) return fail(ctx);
-    if (vips_extract_band(t[0], &t[4], 1, NULL)) return fail(ctx);
-    if (vips_extract_band(t[0], &t[5], 2, NULL)) return fail(ctx);
-    if (vips_add(t[4], t[1], &t[6], NULL)) return fail(ctx);
-    if (vips_add(t[5], t[2], &t[7], NULL)) return fail(ctx);
-    VipsImage *bands[3] = {t[3], t[6], t[7]};
-    if (vips_bandjoin(bands, &t[8], 3, NULL)) return fail(ctx);
-    if (vips_copy(t[8], &t[9], "interpretation", VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
-    return finish(ctx, t[9], out);
+    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 2);
+    if (vips_colourspace(in, &t[0], VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
+    if (vips_cast(t[0], &t[1], VIPS_FORMAT_FLOAT, NULL)) return fail(ctx);
+    if (t[1]->Bands != 3) { vips_error("iaa_edit", "expected 3-band Lab, not %d bands", t[1]->Bands); return fail(ctx); }
+    if (chroma && vib != 0.0 && (!wc || !wh)) { vips_error("iaa_edit", "vibrance needs both weight LUTs"); return fail(ctx); }
+    if ((da == NULL) != (db == NULL)) { vips_error("iaa_edit", "split toning needs both LUTs"); return fail(ctx); }
+    IaaLabParams *p = g_new0(IaaLabParams, 1);
+    p->lut_l = lut_copy(lut_l);
+    p->l_scale = 65535.0 / l_max;
+    p->chroma = chroma;
+    p->gain = gain;
+    p->vib = chroma ? vib : 0.0;
+    if (p->vib != 0.0) {
+        p->wc = lut_copy(wc);
+        p->wh = lut_copy(wh);
+        p->c_scale = 65535.0 / c_max;
+        p->cos_t = cos(skin_hue * G_PI / 180.0);
+        p->sin_t = sin(skin_hue * G_PI / 180.0);
+    }
+    p->da = lut_copy(da);
+    p->db = lut_copy(db);
+
+    VipsImage *res = vips_image_new();
+    g_object_set_data_full(G_OBJECT(res), "iaa-lab-params", p, lab_params_free);
+    if (vips_image_pipelinev(res, VIPS_DEMAND_STYLE_THINSTRIP, t[1], NULL)) {
+        g_object_unref(res);
+        return fail(ctx);
+    }
+    res->Type = VIPS_INTERPRETATION_LAB;
+    /* The input must live as long as the output reads it. */
+    g_object_ref(t[1]);
+    vips_object_local(res, t[1]);
+    if (vips_image_generate(res, vips_start_one, lab_generate, vips_stop_one, t[1], p)) {
+        g_object_unref(res);
+        return fail(ctx);
+    }
+    g_object_unref(ctx);
+    *out = res;
+    return 0;
 }
 
-/* |∂x| + |∂y| by central differences (half the difference of the two neighbours), edges
- * extended by copying: a cheaper stand-in for vips_sobel, in L* per pixel. */
-static int gradient(VipsObject *ctx, VipsImage *in, VipsImage **out) {
-    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 10);
-    int w = in->Xsize, h = in->Ysize;
-    if (vips_embed(in, &t[0], 1, 1, w + 2, h + 2, "extend", VIPS_EXTEND_COPY, NULL)) return -1;
-    if (vips_extract_area(t[0], &t[1], 2, 1, w, h, NULL)) return -1;   /* right */
-    if (vips_extract_area(t[0], &t[2], 0, 1, w, h, NULL)) return -1;   /* left */
-    if (vips_extract_area(t[0], &t[3], 1, 2, w, h, NULL)) return -1;   /* below */
-    if (vips_extract_area(t[0], &t[4], 1, 0, w, h, NULL)) return -1;   /* above */
-    if (vips_subtract(t[1], t[2], &t[5], NULL)) return -1;
-    if (vips_subtract(t[3], t[4], &t[6], NULL)) return -1;
-    if (vips_abs(t[5], &t[7], NULL)) return -1;
-    if (vips_abs(t[6], &t[8], NULL)) return -1;
-    if (vips_add(t[7], t[8], &t[9], NULL)) return -1;
-    return vips_linear1(t[9], out, 0.5, 0.0, NULL);
+/* The denoise blend, fused into one pass: inputs are the Lab image, its blurred L* embedded
+ * with a one-pixel copied border (for the central differences), and its blurred a*b*. */
+typedef struct {
+    double amount_l, inv_edge, amount_ab;
+} IaaDenoiseParams;
+
+static int denoise_generate(VipsRegion *out_region, void *seq, void *a, void *b, gboolean *stop) {
+    VipsRegion **ir = (VipsRegion **)seq;
+    const IaaDenoiseParams *p = (const IaaDenoiseParams *)b;
+    VipsRect *r = &out_region->valid;
+    VipsRect border = {r->left, r->top, r->width + 2, r->height + 2};
+    (void)a; (void)stop;
+    if (vips_region_prepare(ir[0], r) || vips_region_prepare(ir[1], &border) || vips_region_prepare(ir[2], r))
+        return -1;
+    for (int y = 0; y < r->height; y++) {
+        const float *lab = (const float *)VIPS_REGION_ADDR(ir[0], r->left, r->top + y);
+        const float *above = (const float *)VIPS_REGION_ADDR(ir[1], r->left, r->top + y);
+        const float *mid = (const float *)VIPS_REGION_ADDR(ir[1], r->left, r->top + y + 1);
+        const float *below = (const float *)VIPS_REGION_ADDR(ir[1], r->left, r->top + y + 2);
+        const float *ab = (const float *)VIPS_REGION_ADDR(ir[2], r->left, r->top + y);
+        float *q = (float *)VIPS_REGION_ADDR(out_region, r->left, r->top + y);
+        for (int x = 0; x < r->width; x++) {
+            double lb = mid[x + 1];
+            double gx = 0.5 * (mid[x + 2] - mid[x]), gy = 0.5 * (below[x + 1] - above[x + 1]);
+            double g = (fabs(gx) + fabs(gy)) * p->inv_edge;
+            double w = p->amount_l * exp(-g * g);
+            double L = lab[3 * x];
+            q[3 * x] = (float)(L + w * (lb - L));
+            q[3 * x + 1] = (float)(lab[3 * x + 1] + p->amount_ab * (ab[2 * x] - lab[3 * x + 1]));
+            q[3 * x + 2] = (float)(lab[3 * x + 2] + p->amount_ab * (ab[2 * x + 1] - lab[3 * x + 2]));
+        }
+    }
+    return 0;
 }
 
 int iaa_edit_denoise(VipsImage *in, double sigma_l, double amount_l, double edge,
                      double sigma_ab, double amount_ab, VipsImage **out) {
     VipsObject *ctx = ctx_new();
-    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 20);
-    VipsImage **f = (VipsImage **)vips_object_local_array(ctx, 3);
+    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 12);
     if (vips_colourspace(in, &t[0], VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
-    if (vips_cast(t[0], &f[0], VIPS_FORMAT_FLOAT, NULL)) return fail(ctx);
-    if (fanout(ctx, f[0], &t[1])) return fail(ctx);
-    VipsImage *lab = t[1];
-    /* Luminance: blend towards the blur where the gradient is small (flat areas). */
-    if (vips_extract_band(lab, &t[2], 0, NULL)) return fail(ctx);
-    if (vips_gaussblur(t[2], &f[1], sigma_l, "precision", VIPS_PRECISION_FLOAT, NULL)) return fail(ctx);
-    if (fanout(ctx, f[1], &t[3])) return fail(ctx);
-    if (gradient(ctx, t[3], &t[5])) return fail(ctx);
-    if (vips_linear1(t[5], &t[6], 1.0 / edge, 0.0, NULL)) return fail(ctx);
-    if (vips_multiply(t[6], t[6], &t[7], NULL)) return fail(ctx);
-    if (vips_linear1(t[7], &t[8], -1.0, 0.0, NULL)) return fail(ctx);
-    if (vips_math(t[8], &t[9], VIPS_OPERATION_MATH_EXP, NULL)) return fail(ctx);   /* 1 flat … 0 edge */
-    if (vips_subtract(t[3], t[2], &t[10], NULL)) return fail(ctx);                 /* blur − L */
-    if (vips_multiply(t[10], t[9], &t[11], NULL)) return fail(ctx);
-    if (vips_linear1(t[11], &t[12], amount_l, 0.0, NULL)) return fail(ctx);
-    if (vips_add(t[2], t[12], &t[13], NULL)) return fail(ctx);
-    /* Chroma noise is low-frequency blotches: a wider blur, not gated by edges. */
-    if (vips_extract_band(lab, &t[14], 1, "n", 2, NULL)) return fail(ctx);
+    if (vips_cast(t[0], &t[1], VIPS_FORMAT_FLOAT, NULL)) return fail(ctx);
+    if (fanout(ctx, t[1], &t[2])) return fail(ctx);
+    VipsImage *lab = t[2];
+    int w = lab->Xsize, h = lab->Ysize;
+    if (vips_extract_band(lab, &t[3], 0, NULL)) return fail(ctx);
+    if (vips_gaussblur(t[3], &t[4], sigma_l, "precision", VIPS_PRECISION_FLOAT, NULL)) return fail(ctx);
+    if (vips_cast(t[4], &t[5], VIPS_FORMAT_FLOAT, NULL)) return fail(ctx);
+    if (vips_embed(t[5], &t[10], 1, 1, w + 2, h + 2, "extend", VIPS_EXTEND_COPY, NULL)) return fail(ctx);
+    if (fanout(ctx, t[10], &t[6])) return fail(ctx);
+    if (vips_extract_band(lab, &t[7], 1, "n", 2, NULL)) return fail(ctx);
     if (amount_ab > 0.0) {
-        if (vips_gaussblur(t[14], &t[15], sigma_ab, "precision", VIPS_PRECISION_FLOAT, NULL)) return fail(ctx);
-        if (vips_subtract(t[15], t[14], &t[16], NULL)) return fail(ctx);
-        if (vips_linear1(t[16], &t[17], amount_ab, 0.0, NULL)) return fail(ctx);
-        if (vips_add(t[14], t[17], &t[18], NULL)) return fail(ctx);
-    } else {
-        if (vips_copy(t[14], &t[18], NULL)) return fail(ctx);
+        if (vips_gaussblur(t[7], &t[8], sigma_ab, "precision", VIPS_PRECISION_FLOAT, NULL)) return fail(ctx);
+    } else if (vips_copy(t[7], &t[8], NULL)) return fail(ctx);
+    if (vips_cast(t[8], &t[9], VIPS_FORMAT_FLOAT, NULL)) return fail(ctx);
+
+    IaaDenoiseParams *p = g_new0(IaaDenoiseParams, 1);
+    p->amount_l = amount_l;
+    p->inv_edge = 1.0 / edge;
+    p->amount_ab = amount_ab;
+    VipsImage *res = vips_image_new();
+    g_object_set_data_full(G_OBJECT(res), "iaa-denoise-params", p, g_free);
+    /* The array is freed with res but holds no references: give res its own. */
+    VipsImage **inputs = vips_allocate_input_array(res, lab, t[6], t[9], NULL);
+    for (int i = 0; inputs && inputs[i]; i++) {
+        g_object_ref(inputs[i]);
+        vips_object_local(res, inputs[i]);
     }
-    if (vips_bandjoin2(t[13], t[18], &t[19], NULL)) return fail(ctx);
-    VipsImage *res = NULL;
-    if (vips_copy(t[19], &res, "interpretation", VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
+    if (!inputs || vips_image_pipeline_array(res, VIPS_DEMAND_STYLE_THINSTRIP, inputs)) {
+        g_object_unref(res);
+        return fail(ctx);
+    }
+    res->Type = VIPS_INTERPRETATION_LAB;
+    res->Bands = 3;
+    res->BandFmt = VIPS_FORMAT_FLOAT;
+    res->Xsize = w;
+    res->Ysize = h;
+    if (vips_image_generate(res, vips_start_many, denoise_generate, vips_stop_many, inputs, p)) {
+        g_object_unref(res);
+        return fail(ctx);
+    }
     g_object_unref(ctx);
     *out = res;
     return 0;

@@ -96,7 +96,9 @@ public final class ChainRenderer: @unchecked Sendable {
     public func clearCache() { lock.withLock { cache.removeAll() } }
 
     /// Builds `chain` on a full-resolution picture as one libvips pipeline (nothing is
-    /// computed until the result is saved). See `EditImage` for the colour management.
+    /// computed until the result is saved). See `EditImage` for the colour management. Pass a
+    /// picture from `Photo.pictureForEditing()`: the sequential `Photo.picture()` cannot be
+    /// rotated and re-decodes for every branch of the graph.
     public static func render(_ chain: EditChain, picture: Picture, context: EditContext) throws -> Picture {
         try chain.validate(looks: context.looks)
         var image = EditImage(picture: picture)

@@ -54,9 +54,15 @@ public struct ColourEdit: Edit {
         return Float(1 - 0.6 * inside)
     }
 
+    /// The chroma operation with this edit's weights.
+    static func scale(gain: Double, vibrance: Double) -> EditImage.ChromaScale {
+        EditImage.ChromaScale(gain: gain, vibrance: vibrance, chromaWeights: chromaWeights, maxChroma: maxChroma,
+                              hueWeights: hueWeights, referenceHue: skinHue)
+    }
+
     public func apply(to image: EditImage, context: EditContext) throws -> EditImage {
-        try image.scaleChroma(gain: 1 + params.saturation / 100, vibrance: params.vibrance / 100,
-                              chromaWeights: Self.chromaWeights, maxChroma: Self.maxChroma, hueWeights: Self.hueWeights,
-                              referenceHue: Self.skinHue)
+        try image.labPointwise(lightness: nil, maxLightness: ToneCurve.maxLightness,
+                               chroma: Self.scale(gain: 1 + params.saturation / 100, vibrance: params.vibrance / 100),
+                               offsets: nil)
     }
 }

@@ -32,21 +32,18 @@ public struct LookEdit: Edit {
         guard let id = params.look else { return image }
         let look = try context.looks.look(id)
         let amount = params.amount
-        var out = image
-        if let points = look.toneCurve {
+        // Curve, saturation and split toning in one pass over Lab.
+        let curve = look.toneCurve.map { points -> [Float] in
             let f = ToneCurve.monotoneCubic(points.map { (x: $0[0], y: $0[1]) })
-            out = try out.lightnessCurve(ToneCurve.lut { x in x + amount * (f(x) - x) }, maxLightness: ToneCurve.maxLightness)
+            return ToneCurve.lut { x in x + amount * (f(x) - x) }
         }
-        if let s = look.saturation, s != 0 {
-            out = try out.scaleChroma(gain: 1 + amount * s / 100, vibrance: 0, chromaWeights: ColourEdit.chromaWeights,
-                                      maxChroma: ColourEdit.maxChroma, hueWeights: ColourEdit.hueWeights,
-                                      referenceHue: ColourEdit.skinHue)
+        let chroma = look.saturation.flatMap { $0 == 0 ? nil : ColourEdit.scale(gain: 1 + amount * $0 / 100, vibrance: 0) }
+        let offsets = look.splitToning.flatMap { s in
+            s.shadows.strength > 0 || s.highlights.strength > 0 ? Self.splitToningLUTs(s, amount: amount) : nil
         }
-        if let split = look.splitToning, split.shadows.strength > 0 || split.highlights.strength > 0 {
-            let (da, db) = Self.splitToningLUTs(split, amount: amount)
-            out = try out.offsetChromaByLightness(da: da, db: db, maxLightness: ToneCurve.maxLightness)
-        }
-        return out
+        if curve == nil && chroma == nil && offsets == nil { return image }
+        return try image.labPointwise(lightness: curve, maxLightness: ToneCurve.maxLightness, chroma: chroma,
+                                      offsets: offsets.map { (da: $0.0, db: $0.1) })
     }
 
     static func smoothstep(_ a: Double, _ b: Double, _ x: Double) -> Double {

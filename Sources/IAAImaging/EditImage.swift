@@ -98,29 +98,53 @@ public final class EditImage: @unchecked Sendable {
         return try colour("tone-mapped") { a, b in lut.withUnsafeBufferPointer { iaa_edit_tone_lut(a, $0.baseAddress, Int32($0.count), maxLightness, b) } }
     }
 
-    /// Scales chroma at constant L* and hue (LCh's C and h, computed in Lab):
+    /// Chroma scaling at constant L* and hue (LCh's C and h, computed from a* and b*):
     /// `C' = C · (gain + vibrance · chromaWeight(C) · hueWeight(cos(h − referenceHue)))`.
-    /// `chromaWeights` samples C in 0…`maxChroma`; `hueWeights` samples cos(h − referenceHue)
-    /// in −1…1; ``lutSize`` entries each.
-    public func scaleChroma(gain: Double, vibrance: Double, chromaWeights: [Float], maxChroma: Double,
-                            hueWeights: [Float], referenceHue: Double) throws -> EditImage {
-        precondition(chromaWeights.count == Self.lutSize && hueWeights.count == Self.lutSize)
-        return try colour("saturated") { a, b in
-            chromaWeights.withUnsafeBufferPointer { wc in
-                hueWeights.withUnsafeBufferPointer { wh in
-                    iaa_edit_chroma(a, gain, vibrance, wc.baseAddress, Int32(wc.count), maxChroma, wh.baseAddress, Int32(wh.count), referenceHue, b)
-                }
-            }
+    public struct ChromaScale: Sendable {
+        /// Uniform factor (1: unchanged).
+        public var gain: Double
+        /// Extra factor, weighted by the two LUTs (0: none).
+        public var vibrance: Double
+        /// ``EditImage/lutSize`` samples of C over 0…`maxChroma` (used when vibrance ≠ 0).
+        public var chromaWeights: [Float]
+        public var maxChroma: Double
+        /// ``EditImage/lutSize`` samples of cos(h − referenceHue) over −1…1.
+        public var hueWeights: [Float]
+        /// Degrees (LCh hue).
+        public var referenceHue: Double
+
+        public init(gain: Double, vibrance: Double, chromaWeights: [Float], maxChroma: Double,
+                    hueWeights: [Float], referenceHue: Double) {
+            precondition(chromaWeights.count == EditImage.lutSize && hueWeights.count == EditImage.lutSize)
+            self.gain = gain; self.vibrance = vibrance; self.chromaWeights = chromaWeights
+            self.maxChroma = maxChroma; self.hueWeights = hueWeights; self.referenceHue = referenceHue
         }
     }
 
-    /// Adds `da[L]`, `db[L]` to a*, b* (Lab), LUTs of ``lutSize`` over 0…`maxLightness`.
-    public func offsetChromaByLightness(da: [Float], db: [Float], maxLightness: Double) throws -> EditImage {
-        precondition(da.count == Self.lutSize && db.count == Self.lutSize)
-        return try colour("toned") { a, b in
-            da.withUnsafeBufferPointer { pa in
-                db.withUnsafeBufferPointer { pb in
-                    iaa_edit_split_tone(a, pa.baseAddress, pb.baseAddress, Int32(pa.count), maxLightness, b)
+    /// One pass over Lab, per pixel: an optional L* curve (`lightness`, ``lutSize`` samples over
+    /// 0…`maxLightness`), then an optional chroma scaling, then optional a*/b* offsets by the
+    /// new L* (`offsets`, LUTs like `lightness`). Fused because a graph of small libvips
+    /// operations costs more in per-operation setup than in arithmetic on a proxy.
+    public func labPointwise(lightness: [Float]?, maxLightness: Double, chroma: ChromaScale?,
+                             offsets: (da: [Float], db: [Float])?) throws -> EditImage {
+        precondition(lightness.map { $0.count == Self.lutSize } ?? true)
+        precondition(offsets.map { $0.da.count == Self.lutSize && $0.db.count == Self.lutSize } ?? true)
+        func withOptional<R>(_ a: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+            guard let a else { return body(nil) }
+            return a.withUnsafeBufferPointer { body($0.baseAddress) }
+        }
+        return try colour("graded") { input, out in
+            withOptional(lightness) { l in
+                withOptional(chroma?.chromaWeights) { wc in
+                    withOptional(chroma?.hueWeights) { wh in
+                        withOptional(offsets?.da) { da in
+                            withOptional(offsets?.db) { db in
+                                iaa_edit_lab_pointwise(input, l, maxLightness, chroma == nil ? 0 : 1, chroma?.gain ?? 1,
+                                                       chroma?.vibrance ?? 0, wc, chroma?.maxChroma ?? 1, wh,
+                                                       chroma?.referenceHue ?? 0, da, db, out)
+                            }
+                        }
+                    }
                 }
             }
         }

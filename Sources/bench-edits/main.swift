@@ -33,9 +33,9 @@ func now() -> Double {
 let args = CommandLine.arguments
 // `bench-edits --full IN OUT`: one full-resolution render of a rich chain (timing and a check
 // that streaming works for large files).
-if args.count == 4 && args[1] == "--full" {
+if args.count >= 4 && args[1] == "--full" {
     let looks = try LookLibrary.bundled()
-    let chain = try EditChain(jsonText: """
+    let chain = try args.count > 4 ? EditChain(jsonText: args[4]) : EditChain(jsonText: """
     {"version":"iaa-recipe/1","edits":{"straighten":{"degrees":1.5},"crop":{"x":0.02,"y":0.02,"width":0.95,"height":0.95},
      "exposure":{"ev":0.3},"whiteBalance":{"temperature":10,"tint":2},"tone":{"contrast":15,"highlights":-20,"shadows":15},
      "colour":{"vibrance":20},"look":{"look":"teal-orange","amount":0.3},"denoise":{"strength":30},"sharpen":{"amount":60}}}
@@ -107,7 +107,9 @@ let search = (now() - t0) / Double(n)
 let after = renderer.statistics
 
 func ms(_ s: Double) -> String { String(format: "%.2f ms", s * 1000) }
-print("proxy \(proxy.width)×\(proxy.height), \(count) chains, libvips concurrency default")
+let env = ProcessInfo.processInfo.environment
+print("proxy \(proxy.width)×\(proxy.height), \(count) chains, libvips concurrency \(env["VIPS_CONCURRENCY"] ?? "default"), "
+      + (env["BENCH_CPU"] != nil ? "process CPU time" : "wall time"))
 print("baseline sRGB→scRGB→sRGB round trip: \(ms(baseline))")
 print("full random chain (all 9 edits possible), uncached: \(ms(full))  (\(String(format: "%.1f", full / baseline))× baseline)")
 print("colour/detail chain (no geometry), uncached:        \(ms(colourOnly))  (\(String(format: "%.1f", colourOnly / baseline))× baseline)")

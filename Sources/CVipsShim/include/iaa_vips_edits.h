@@ -39,19 +39,20 @@ int iaa_edit_exposure(VipsImage *in, double gain, VipsImage **out);
 /* 3×3 matrix (row-major) on the linear channels: out = M · rgb. Works in scRGB. */
 int iaa_edit_recomb3(VipsImage *in, const double *matrix9, VipsImage **out);
 
-/* Tone curve on L*: L' = lut[round(L * n_minus_1 / l_max)] (linear interpolation is not
- * needed at 4096+ entries), L clamped to [0, l_max]; a and b unchanged. Works in Lab. */
+/* Tone curve on L* with vips_maplut: L' = lut[round(L · (n − 1) / l_max)], L clamped to
+ * [0, l_max] (n must be 65536: the ushort index clamps for free); a*, b* unchanged. Lab. */
 int iaa_edit_tone_lut(VipsImage *in, const float *lut, int n, double l_max, VipsImage **out);
 
-/* Chroma scaling at constant L* and hue: C' = C · (gain + vib · wc(C) · wh(cos(h − skin_hue))),
- * wc a LUT over C in [0, c_max] (nc entries), wh a LUT over cos(h − skin_hue) + 1 in [0, 2]
- * (nh entries); C and h are LCh's, computed from a* and b* directly. Works in Lab. */
-int iaa_edit_chroma(VipsImage *in, double gain, double vib, const float *wc, int nc, double c_max,
-                    const float *wh, int nh, double skin_hue, VipsImage **out);
-
-/* Split toning in Lab: a += da[L], b += db[L] (LUTs over L in [0, l_max], n entries). */
-int iaa_edit_split_tone(VipsImage *in, const float *da, const float *db, int n, double l_max,
-                        VipsImage **out);
+/* One pass over Lab float, per pixel, in this order (each part optional):
+ *  1. tone curve on L*: L = lut_l[round(L · 65535 / l_max)] (index clamped), a*, b* kept;
+ *  2. chroma at constant L* and hue (LCh's C and h, from a*, b* directly):
+ *     (a, b) · (gain + vib · wc(C) · wh(cos(h − skin_hue))), wc over C in [0, c_max], wh over
+ *     cos + 1 in [0, 2]; applied when `chroma` is non-zero (wc, wh needed only if vib ≠ 0);
+ *  3. split toning: a += da[L], b += db[L] (LUTs over the new L in [0, l_max]).
+ * Every LUT has 65536 entries (copied; the caller keeps ownership). NULL skips a part. */
+int iaa_edit_lab_pointwise(VipsImage *in, const float *lut_l, double l_max, int chroma, double gain,
+                           double vib, const float *wc, double c_max, const float *wh,
+                           double skin_hue, const float *da, const float *db, VipsImage **out);
 
 /* Edge-preserving denoise in Lab: L is blended towards a Gaussian blur (sigma_l) with weight
  * amount_l · exp(-(g / edge)^2), g = |∂x| + |∂y| of the blurred L in L* per pixel (central
