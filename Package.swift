@@ -28,6 +28,12 @@ let package = Package(
 
         .target(name: "IAACore"),
         .target(name: "IAAImaging", dependencies: ["IAACore", "CVips", "CVipsShim", "CExif"]),
+        // Inference engine (NCHW, OpenBLAS sgemm) and the ported models on top of it.
+        // Optimised even in debug builds: the kernels are ~50× slower unoptimised, which would
+        // make every test that runs a network take minutes.
+        .target(name: "IAANeural", dependencies: ["IAACore", "COpenBLAS"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "IAAModels", dependencies: ["IAANeural", "IAACore"]),
         .target(name: "IAACLI", dependencies: [
             "IAACore", "IAAImaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -35,9 +41,13 @@ let package = Package(
         .executableTarget(name: "iaa-enhance", dependencies: ["IAACLI"]),
         // Benchmark drivers (Tools/bench-*.sh); not installed, not part of the product.
         .executableTarget(name: "iaa-bench-io", dependencies: ["IAAImaging"]),
+        // Release-only benchmark of IAANeural/IAAModels (run by Tools/bench-neural.sh).
+        .executableTarget(name: "iaa-bench-neural", dependencies: ["IAAModels", "IAANeural", "IAAImaging", "IAACore"]),
 
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
         .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),
         .testTarget(name: "IAACLITests", dependencies: ["IAACLI", "IAACore", "iaa-enhance"]),
+        .testTarget(name: "IAANeuralTests", dependencies: ["IAANeural", "IAACore"]),
+        .testTarget(name: "IAAModelsTests", dependencies: ["IAAModels", "IAANeural", "IAACore", "IAAImaging"]),
     ]
 )
