@@ -49,5 +49,6 @@ let package = Package(
         .testTarget(name: "IAACLITests", dependencies: ["IAACLI", "IAACore", "iaa-enhance"]),
         .testTarget(name: "IAANeuralTests", dependencies: ["IAANeural", "IAACore"]),
         .testTarget(name: "IAAModelsTests", dependencies: ["IAAModels", "IAANeural", "IAACore", "IAAImaging"]),
+        .testTarget(name: "IAAThemeTests", dependencies: ["IAAModels", "IAAImaging", "IAACore"]),
     ]
 )

@@ -9,6 +9,8 @@ public enum ModelTask: String, Sendable, Codable, CaseIterable {
     case technicalQuality
     /// Face boxes and landmarks (YuNet).
     case faceDetection
+    /// Image classes (EfficientNet-Lite0 on ImageNet-1k), used for the photo's theme.
+    case classification
 }
 
 /// Which way a model's score improves.
@@ -73,6 +75,7 @@ public enum ModelRegistry {
     public static let all: [ModelEntry] = [
         NIMA.entry,
         YuNet.entry,
+        EfficientNetLite0.entry,
         // BRISQUE and NIQE (classical models, Brisque*.swift / Niqe*.swift) add their rows here.
     ]
 
