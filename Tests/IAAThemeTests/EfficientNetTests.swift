@@ -16,8 +16,8 @@ final class EfficientNetTests: XCTestCase {
         return m
     }
 
-    /// Top-1 identical, and each reference top-5 probability within 1e-4 (same weights,
-    /// float32 arithmetic against float64).
+    /// Top-1 identical, and each reference top-5 probability within 1e-5 (same weights,
+    /// float32 arithmetic against float64; measured 1.3e-6).
     func testMatchesFloat64Reference() throws {
         let net = try Self.model()
         let rows = try Fixtures.tsv(Fixtures.theme.appendingPathComponent("reference.tsv"))
@@ -32,7 +32,7 @@ final class EfficientNetTests: XCTestCase {
             XCTAssertEqual(top1, Int(row["class1"]!)!, photo)
             for k in 1...5 {
                 let c = Int(row["class\(k)"]!)!, ref = Double(row["p\(k)"]!)!
-                XCTAssertEqual(Double(p[c]), ref, accuracy: 1e-4, "\(photo) class \(c)")
+                XCTAssertEqual(Double(p[c]), ref, accuracy: 1e-5, "\(photo) class \(c)")
             }
         }
     }
