@@ -36,6 +36,7 @@ public struct ModelEntry: Sendable, Hashable {
     /// One line: paper and where the weights come from (details in Weights/<card>.md).
     public let summary: String
 
+    /// Creates a row; see the properties for units.
     public init(name: String, task: ModelTask, direction: ScoreDirection, scoreRange: ClosedRange<Double>,
                 weightsFile: String, sha256: String, summary: String) {
         self.name = name

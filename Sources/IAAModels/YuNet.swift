@@ -10,8 +10,11 @@ import IAANeural
 public struct Face: Sendable, Equatable {
     /// An image position in pixels (x right, y down; may lie slightly outside the image).
     public struct Point: Sendable, Equatable {
+        /// Horizontal position, pixels.
         public var x: Double
+        /// Vertical position, pixels.
         public var y: Double
+        /// A point at (`x`, `y`) pixels.
         public init(x: Double, y: Double) { self.x = x; self.y = y }
     }
 
@@ -29,6 +32,7 @@ public struct Face: Sendable, Equatable {
     /// mouth corner ("right"/"left" of the subject, i.e. right eye is on the image's left).
     public let landmarks: [Point]
 
+    /// A face; `landmarks` in the order documented on `landmarks`.
     public init(x: Double, y: Double, width: Double, height: Double, score: Double, landmarks: [Point]) {
         self.x = x
         self.y = y

@@ -1,13 +1,18 @@
 /// Inference-time batch normalisation parameters, `y = γ (x − μ) / √(σ² + ε) + β`, which the
 /// loaders fold into the preceding convolution so that no BN layer runs at inference.
 public struct BatchNorm: Sendable {
+    /// Scale γ per channel.
     public var gamma: [Float]
+    /// Shift β per channel.
     public var beta: [Float]
+    /// Running mean μ per channel.
     public var mean: [Float]
+    /// Running variance σ² per channel.
     public var variance: [Float]
     /// ε added to the variance (Keras default 1e-3).
     public var epsilon: Float
 
+    /// All four arrays have one value per channel.
     public init(gamma: [Float], beta: [Float], mean: [Float], variance: [Float], epsilon: Float) {
         precondition(gamma.count == beta.count && beta.count == mean.count && mean.count == variance.count)
         self.gamma = gamma

@@ -4,13 +4,21 @@ import COpenBLAS
 /// per image; a 1×1, stride-1, unpadded convolution skips im2col and is a single sgemm.
 /// The bias pre-fills the output, the product accumulates, the activation is one vectorised pass.
 public struct Conv2D: Sendable {
+    /// Input channels.
     public let inChannels: Int
+    /// Output channels (filters).
     public let outChannels: Int
+    /// Kernel height, pixels.
     public let kernelH: Int
+    /// Kernel width, pixels.
     public let kernelW: Int
+    /// Vertical stride, pixels (default 1).
     public let strideH: Int
+    /// Horizontal stride, pixels (default 1).
     public let strideW: Int
+    /// Zero padding rule (default `.valid`).
     public let padding: Padding
+    /// Activation applied to the output (default `.identity`).
     public let activation: Activation
     /// `[outChannels, inChannels, kernelH, kernelW]`, row-major.
     public let weights: [Float]

@@ -2,13 +2,16 @@ import COpenBLAS
 
 /// A fully connected layer `y = W x + b` applied to each row of a `batch × inFeatures` matrix.
 public struct Dense: Sendable {
+    /// Input features per row.
     public let inFeatures: Int
+    /// Output features per row.
     public let outFeatures: Int
     /// `[outFeatures, inFeatures]`, row-major (Keras kernels `[in, out]` are transposed on load).
     public let weights: [Float]
     /// `[outFeatures]`.
     public let bias: [Float]
 
+    /// `weights` as `[outFeatures, inFeatures]`; `bias` defaults to zeros.
     public init(weights: [Float], bias: [Float]?, inFeatures: Int, outFeatures: Int) {
         precondition(weights.count == inFeatures * outFeatures)
         precondition(bias == nil || bias!.count == outFeatures)

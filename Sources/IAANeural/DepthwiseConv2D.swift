@@ -5,18 +5,26 @@
 /// without bounds checks that the compiler vectorises for stride 1. Planes are spread over
 /// `NeuralThreads.count` threads.
 public struct DepthwiseConv2D: Sendable {
+    /// Channels (one filter each).
     public let channels: Int
+    /// Kernel height, pixels.
     public let kernelH: Int
+    /// Kernel width, pixels.
     public let kernelW: Int
+    /// Vertical stride, pixels (default 1).
     public let strideH: Int
+    /// Horizontal stride, pixels (default 1).
     public let strideW: Int
+    /// Zero padding rule (default `.valid`).
     public let padding: Padding
+    /// Activation applied to the output (default `.identity`).
     public let activation: Activation
     /// `[channels, kernelH, kernelW]` (ONNX `[C, 1, kh, kw]`, Keras `[kh, kw, C, 1]` transposed).
     public let weights: [Float]
     /// `[channels]`.
     public let bias: [Float]
 
+    /// `weights` as `[channels, kernelH, kernelW]`; `bias` defaults to zeros.
     public init(weights: [Float], bias: [Float]?, channels: Int, kernel: (Int, Int),
                 stride: (Int, Int) = (1, 1), padding: Padding = .valid, activation: Activation = .identity) {
         precondition(weights.count == channels * kernel.0 * kernel.1,
@@ -92,13 +100,17 @@ public struct DepthwiseConv2D: Sendable {
                         if split {
                             // Stride 2: store each padded row as its even columns then its odd
                             // columns, so every tap reads contiguous memory.
+                            // Input x lands in padded column x + left: even columns first.
+                            let firstEven = p.left & 1, firstOdd = 1 - firstEven
+                            let evenCount = (w - firstEven + 1) / 2, oddCount = (w - firstOdd + 1) / 2
+                            let evenAt = (firstEven + p.left) >> 1, oddAt = half + ((firstOdd + p.left) >> 1)
                             for iy in 0..<h {
                                 let row = padded + (iy + p.top) * pw
                                 let s = inPlane + iy * w
-                                for ix in 0..<w {
-                                    let px = ix + p.left
-                                    row[(px & 1) * half + (px >> 1)] = s[ix]
-                                }
+                                let se = s + firstEven, de = row + evenAt
+                                for j in 0..<evenCount { de[j] = se[2 * j] }
+                                let so = s + firstOdd, dO = row + oddAt
+                                for j in 0..<oddCount { dO[j] = so[2 * j] }
                             }
                         } else {
                             for iy in 0..<h {

@@ -1,9 +1,12 @@
 /// Max pooling with a k×k window and stride s, no padding, floor rounding (ONNX `MaxPool`
 /// with `ceil_mode = 0`, Keras "valid").
 public struct MaxPool2D: Sendable {
+    /// Window side, pixels.
     public let kernel: Int
+    /// Step between windows, pixels.
     public let stride: Int
 
+    /// A `kernel`×`kernel` window moved by `stride` pixels.
     public init(kernel: Int, stride: Int) {
         self.kernel = kernel
         self.stride = stride

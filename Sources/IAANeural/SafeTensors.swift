@@ -13,9 +13,11 @@ public struct SafeTensors: Sendable {
     public struct Entry: Sendable, Hashable {
         /// "F32" or "F16" (other dtypes are listed but cannot be read as floats).
         public let dtype: String
+        /// Dimensions, outermost first.
         public let shape: [Int]
-        /// Byte range within the data section.
+        /// First byte within the data section.
         public let begin: Int
+        /// One past the last byte within the data section.
         public let end: Int
     }
 

@@ -6,6 +6,7 @@ public final class Workspace {
     private var buffers: [UnsafeMutablePointer<Float>] = []
     private var capacities: [Int] = []
 
+    /// An empty workspace; buffers are allocated on first use.
     public init() {}
 
     deinit {
@@ -34,11 +35,16 @@ public final class Workspace {
 public struct FeatureMap {
     /// First value of image 0, channel 0, row 0.
     public var data: UnsafeMutablePointer<Float>
+    /// Images in the batch.
     public var batch: Int
+    /// Channels per image.
     public var channels: Int
+    /// Rows per plane.
     public var height: Int
+    /// Columns per plane.
     public var width: Int
 
+    /// Describes `batch × channels × height × width` floats at `data` (not owned).
     public init(data: UnsafeMutablePointer<Float>, batch: Int, channels: Int, height: Int, width: Int) {
         self.data = data
         self.batch = batch
