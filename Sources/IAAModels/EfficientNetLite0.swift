@@ -213,8 +213,14 @@ public final class EfficientNetLite0: RegisteredModel, @unchecked Sendable {
             o = dw.outputSize(height: h.height, width: h.width)
             // With an expansion, its output sits in free[0]; else the block input (slot `current`).
             let dwSlot = block.expand == nil ? free[0] : free[1]
-            h = dw.forward(h, into: ws.buffer(dwSlot, count: n * dw.channels * o.height * o.width),
-                           scratch: ws.buffer(scratchSlot, count: dw.scratchCount(height: h.height, width: h.width)))
+            // 3×3: the engine's unrolled kernels; 5×5: the polyphase path (vectorised for any k).
+            if dw.kernelH == 3 {
+                h = dw.forward(h, into: ws.buffer(dwSlot, count: n * dw.channels * o.height * o.width),
+                               scratch: ws.buffer(scratchSlot, count: dw.scratchCount(height: h.height, width: h.width)))
+            } else {
+                h = dw.forwardPolyphase(h, into: ws.buffer(dwSlot, count: n * dw.channels * o.height * o.width),
+                                        scratch: ws.buffer(scratchSlot, count: dw.polyphaseScratchCount(height: h.height, width: h.width)))
+            }
             let outSlot = dwSlot == free[0] ? free[1] : free[0]
             let y = block.project.forward(h, into: ws.buffer(outSlot, count: n * block.project.outChannels * h.height * h.width),
                                           scratch: ws.buffer(scratchSlot, count: 0))
