@@ -6,8 +6,8 @@
 /// residue modulo the stride s), each `ws` floats wide. In that layout tap (ky, kx) of output
 /// (oy, ox) reads component (ky mod s, kx mod s) at (oy + ⌊ky/s⌋)·ws + ox + ⌊kx/s⌋, which is
 /// linear in i = oy·ws + ox: the whole plane is one flat vector of outputs (with a few junk
-/// columns per row, dropped afterwards), computed 8 at a time with all k² taps accumulated in a
-/// register. Results equal `forward` up to float summation order.
+/// columns per row, dropped afterwards), computed 16 at a time with all k² taps accumulated in
+/// registers. Results equal `forward` up to float summation order.
 extension DepthwiseConv2D {
     /// Geometry of the polyphase layout for an input of `h`×`w`.
     private func polyphaseGeometry(_ h: Int, _ w: Int)
@@ -19,10 +19,10 @@ extension DepthwiseConv2D {
         let ph = max(h + p.top + p.bottom, (oh - 1) * s + kernelH)
         let pw = max(w + p.left + p.right, (ow - 1) * s + kernelW)
         let hs = (ph + s - 1) / s, ws = (pw + s - 1) / s
-        let wide = ((oh - 1) * ws + ow + 7) / 8 * 8
-        // Components, 8 floats of zero slack (the last chunk's junk lanes read up to 7 past
+        let wide = ((oh - 1) * ws + ow + 15) / 16 * 16
+        // Components, 16 floats of zero slack (the last chunk's junk lanes read up to 15 past
         // the end), then the flat output rows.
-        return (p, oh, ow, hs, ws, wide, s * s * hs * ws + 8 + wide)
+        return (p, oh, ow, hs, ws, wide, s * s * hs * ws + 16 + wide)
     }
 
     /// Scratch floats `forwardPolyphase` needs for an input of `height`×`width`.
@@ -59,9 +59,9 @@ extension DepthwiseConv2D {
                     let wp = wb.baseAddress!, bp = bb.baseAddress!, tp = tb.baseAddress!
                     parallelFor(threads, work: planes * oh * ow * nTaps) { t in
                         let base = scratch + t * g.perThread
-                        let wide = base + s * s * component + 8
+                        let wide = base + s * s * component + 16
                         // Zero once: the padding positions are never written afterwards.
-                        base.update(repeating: 0, count: s * s * component + 8)
+                        base.update(repeating: 0, count: s * s * component + 16)
                         let lo = t * chunk, hi = min(planes, lo + chunk)
                         guard lo < hi else { return }
                         for plane in lo..<hi {
@@ -82,15 +82,20 @@ extension DepthwiseConv2D {
                             }
                             let f = wp + c * nTaps
                             let vb = SIMD8<Float>(repeating: bp[c])
+                            // 16 outputs per step: two accumulators share each tap's weight and offset.
                             var i = 0
                             while i < g.wide {
-                                var acc = vb
+                                var acc0 = vb, acc1 = vb
                                 let at = base + i
                                 for k in 0..<nTaps {
-                                    acc += SIMD8<Float>(repeating: f[k]) * UnsafeRawPointer(at + tp[k]).loadUnaligned(as: SIMD8<Float>.self)
+                                    let wk = SIMD8<Float>(repeating: f[k])
+                                    let q = UnsafeRawPointer(at + tp[k])
+                                    acc0 += wk * q.loadUnaligned(as: SIMD8<Float>.self)
+                                    acc1 += wk * q.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
                                 }
-                                UnsafeMutableRawPointer(wide + i).storeBytes(of: acc, as: SIMD8<Float>.self)
-                                i += 8
+                                UnsafeMutableRawPointer(wide + i).storeBytes(of: acc0, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(wide + i + 8).storeBytes(of: acc1, as: SIMD8<Float>.self)
+                                i += 16
                             }
                             let out = y + plane * oh * ow
                             for oy in 0..<oh { (out + oy * ow).update(from: wide + oy * ws, count: ow) }
