@@ -74,5 +74,6 @@ let package = Package(
         .testTarget(name: "IAAEditsTests", dependencies: ["IAAEdits", "IAAImaging", "IAACore"]),
         .testTarget(name: "IAAAssessmentTests", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
         .testTarget(name: "IAAQualityTests", dependencies: ["IAAModels", "IAAImaging", "IAACore"]),
+        .testTarget(name: "IAAThemeTests", dependencies: ["IAAModels", "IAAImaging", "IAACore"]),
     ]
 )

@@ -3,6 +3,7 @@
 # same thread counts, measured in one run (sides alternated, best of ROUNDS=3). Release build only.
 #   NIMA (MobileNet-v1, 224×224): ms per image at batch 1 and batch 8, 1 and 2 threads.
 #   YuNet-n on a photo reduced to 640 px (network time; Swift time includes decoding + NMS).
+#   EfficientNet-Lite0 (theme classifier, 224×224): ms per image at batch 1, 1 and 2 threads.
 #   Resident memory after loading NIMA + YuNet (goal < 100 MB).
 #   Wall-clock best of N per measurement; for 1 thread also thread CPU time (*_cpu_ms), which
 #   other processes on a busy machine cannot inflate.
@@ -20,6 +21,7 @@ YUNET_ONNX="${YUNET_ONNX:-../shared/weights-src/yunet_n_dynamic.onnx}"
 swift build -c release --product iaa-bench-neural >&2
 BIN="$(swift build -c release --show-bin-path)/iaa-bench-neural"
 python3 Tools/export_nima_onnx.py "$WORK/nima_mobilenet_ava.onnx" >&2
+python3 Tools/export_efficientnet_onnx.py "$WORK/efficientnet_lite0.onnx" >&2
 
 # The machine is shared: alternate the two sides for ROUNDS rounds and keep each measurement's
 # best time, so that both sides see the same background load.
@@ -27,7 +29,7 @@ ROUNDS="${ROUNDS:-3}"
 : > "$WORK/swift.all"; : > "$WORK/ort.all"
 for _ in $(seq "$ROUNDS"); do
   "$BIN" "$INPUTS" "$PHOTO" >> "$WORK/swift.all"
-  python3 Tools/bench_neural_ort.py "$WORK/nima_mobilenet_ava.onnx" "$YUNET_ONNX" "$INPUTS" "$PHOTO" >> "$WORK/ort.all"
+  python3 Tools/bench_neural_ort.py "$WORK/nima_mobilenet_ava.onnx" "$YUNET_ONNX" "$INPUTS" "$PHOTO" "$WORK/efficientnet_lite0.onnx" >> "$WORK/ort.all"
 done
 # Times: minimum over rounds; memory: maximum over rounds.
 reduce() { awk '{ if ($1 ~ /^rss/) { if (!($1 in v) || $2 > v[$1]) v[$1] = $2 } else if (!($1 in v) || $2 < v[$1]) v[$1] = $2 } END { for (k in v) print k, v[k] }' "$1"; }

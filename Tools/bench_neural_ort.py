@@ -3,7 +3,7 @@
 export_nima_onnx.py) and YuNet ONNX, same inputs and thread counts as the Swift benchmark.
 Prints "key value" lines in milliseconds, like iaa-bench-neural.
 
-Usage: bench_neural_ort.py NIMA.onnx YUNET.onnx INPUT224_DIR PHOTO"""
+Usage: bench_neural_ort.py NIMA.onnx YUNET.onnx INPUT224_DIR PHOTO [EFFICIENTNET.onnx]"""
 import os
 import sys
 import time
@@ -64,6 +64,11 @@ def main():
     for t in (1, 2):
         sess = session(yunet_path, t)
         report(f"yunet_{w}x{h}_t{t}", best(9, lambda: sess.run(None, {"input": bgr})), cpu=t == 1)
+    if len(sys.argv) > 5:  # EfficientNet-Lite0 (export_efficientnet_onnx.py), input (x − 127) / 128
+        xe = ((imgs[0].astype(np.float32) - 127) / 128).transpose(2, 0, 1)[None]
+        for t in (1, 2):
+            sess = session(sys.argv[5], t)
+            report(f"effnet_b1_t{t}", best(15, lambda: sess.run(None, {"input": xe})), cpu=t == 1)
 
 
 if __name__ == "__main__":

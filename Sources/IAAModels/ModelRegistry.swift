@@ -9,6 +9,8 @@ public enum ModelTask: String, Sendable, Codable, CaseIterable {
     case technicalQuality
     /// Face boxes and landmarks (YuNet).
     case faceDetection
+    /// Image classes (EfficientNet-Lite0 on ImageNet-1k), used for the photo's theme.
+    case classification
 }
 
 /// Which way a model's score improves.
@@ -76,6 +78,7 @@ public enum ModelRegistry {
         YuNet.entry,
         Brisque.entry,
         Niqe.entry,
+        EfficientNetLite0.entry,
     ]
 
     /// The entry named `name`, or nil.

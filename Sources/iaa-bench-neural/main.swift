@@ -78,6 +78,12 @@ do {
         if threads == 1 { print("yunet_faces \(faces)") }
     }
     print("rss_after_inference_mb \(String(format: "%.1f", residentMB()))")
+    // EfficientNet-Lite0 (theme classifier), one 224×224 input, loaded after the memory lines.
+    let effnet = try EfficientNetLite0.load()
+    for threads in [1, 2] {
+        NeuralThreads.set(threads)
+        report("effnet_b1_t\(threads)", best(runs: 15) { _ = effnet.probabilities([batch8[0]]) }, cpu: threads == 1)
+    }
 } catch {
     FileHandle.standardError.write("\(error)\n".data(using: .utf8)!)
     exit(1)
