@@ -10,6 +10,9 @@ public struct PhotoScore: Sendable {
     /// Upright size of the photo (not of the proxy).
     public var width: Int
     public var height: Int
+    /// The photo's theme (EfficientNet-Lite0 classes, faces, luminance): what "good" means
+    /// depends on it.
+    public var theme: ThemeResult
     /// NIMA's distribution over scores 1…10 (AVA).
     public var aesthetic: AestheticDistribution
     /// Technical quality 0…10 (10 best), from BRISQUE and NIQE (see `TechnicalQuality`).

@@ -34,12 +34,14 @@ public struct PhotoScorer: Sendable {
         let context = AnalysisContext(image: proxy, faces: boxes)
         let classical = Assessor(factors: Assessor.classicalFactors(visuals: visuals)).assess(context)
         let aesthetic = models.nima.score(proxy)
+        let theme = models.scene.theme(of: proxy, faces: FaceEvidence(faces: faces, width: proxy.width, height: proxy.height),
+                                       luminance: LuminanceEvidence(image: proxy))
         let quality = TechnicalQuality(brisque: try? models.brisque.score(small), niqe: try models.niqe.score(small))
         var assessment = classical
         assessment.results.insert(contentsOf: [Self.aestheticResult(aesthetic), Self.qualityResult(quality)], at: 0)
         let overall = Self.overall(aesthetic: aesthetic.mean, assessment: assessment)
         return PhotoScore(file: photo.path, width: photo.info.width, height: photo.info.height,
-                          aesthetic: aesthetic, quality: quality, faces: faces, assessment: assessment,
+                          theme: theme, aesthetic: aesthetic, quality: quality, faces: faces, assessment: assessment,
                           overall: overall, rating: StarRating.stars(forAestheticScore: overall))
     }
 

@@ -22,7 +22,9 @@ public enum ScoreReport {
         }
         let obj: [String: Any] = [
             "file": s.file, "width": s.width, "height": s.height,
-            "theme": NSNull(),
+            "theme": s.theme.theme.rawValue,
+            "themeConfidence": round4(s.theme.confidence),
+            "themeLabels": s.theme.topLabels.prefix(3).map { $0.label.name },
             "aesthetic": ["mean": round4(s.aesthetic.mean), "sd": round4(s.aesthetic.standardDeviation),
                           "distribution": s.aesthetic.probabilities.map(round4)],
             "quality": round2(s.quality.score), "brisque": s.quality.brisque.map(round2) as Any? ?? NSNull(), "niqe": round2(s.quality.niqe),
@@ -37,7 +39,7 @@ public enum ScoreReport {
     public static func table(_ s: PhotoScore, chinese: Bool = false) -> String {
         let stars = String(repeating: "★", count: s.rating) + String(repeating: "☆", count: 5 - s.rating)
         var lines = [
-            "\(s.file)  \(s.width)×\(s.height)",
+            "\(s.file)  \(s.width)×\(s.height)  theme: \(s.theme.theme.rawValue) (\(s.theme.topLabels.prefix(2).map { $0.label.name }.joined(separator: ", ")))",
             String(format: "  %@  overall %.2f   aesthetic %.2f ± %.2f (NIMA/AVA)   quality %.1f/10 (BRISQUE %@, NIQE %.2f)   faces %d",
                    stars, s.overall, s.aesthetic.mean, s.aesthetic.standardDeviation, s.quality.score,
                    s.quality.brisqueText, s.quality.niqe, s.faces.count),
@@ -56,10 +58,10 @@ public enum ScoreReport {
     public static func csv(_ scores: [PhotoScore]) -> String {
         guard let first = scores.first else { return "file\n" }
         let ids = first.assessment.results.map(\.id)
-        var rows = [(["file", "overall", "rating", "aesthetic", "aesthetic_sd", "quality", "brisque", "niqe", "faces"]
+        var rows = [(["file", "theme", "overall", "rating", "aesthetic", "aesthetic_sd", "quality", "brisque", "niqe", "faces"]
                      + ids.flatMap { ["\($0)_score", "\($0)_level"] }).joined(separator: ",")]
         for s in scores {
-            var cells = [quote(s.file), fmt(s.overall), "\(s.rating)", fmt(s.aesthetic.mean), fmt(s.aesthetic.standardDeviation),
+            var cells = [quote(s.file), s.theme.theme.rawValue, fmt(s.overall), "\(s.rating)", fmt(s.aesthetic.mean), fmt(s.aesthetic.standardDeviation),
                          fmt(s.quality.score), s.quality.brisque.map(fmt) ?? "", fmt(s.quality.niqe), "\(s.faces.count)"]
             for id in ids {
                 let r = s.assessment.result(id)

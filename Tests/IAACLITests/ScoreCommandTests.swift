@@ -15,6 +15,7 @@ final class ScoreCommandTests: XCTestCase {
             XCTAssertNotNil(obj[key], "missing \(key)")
         }
         XCTAssertEqual(obj["width"] as? Int, 768)
+        XCTAssertTrue(["landscape", "plant"].contains(obj["theme"] as? String), "\(obj["theme"] ?? "nil")")
         let aesthetic = obj["aesthetic"] as! [String: Any]
         XCTAssertEqual((aesthetic["distribution"] as! [Double]).count, 10)
         XCTAssertEqual((aesthetic["distribution"] as! [Double]).reduce(0, +), 1, accuracy: 1e-3)
@@ -51,7 +52,7 @@ final class ScoreCommandTests: XCTestCase {
         XCTAssertTrue(out.contains("曝光") || out.contains("正常"), "Chinese explanations expected")
         let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(rows.count, 3)
-        XCTAssertTrue(rows[0].hasPrefix("file,overall,rating,aesthetic"))
+        XCTAssertTrue(rows[0].hasPrefix("file,theme,overall,rating,aesthetic"))
         let pictures = try FileManager.default.contentsOfDirectory(atPath: dir + "/explain").sorted()
         XCTAssertTrue(pictures.contains("a_original.exposure-heatmap.png"), "\(pictures)")
         XCTAssertTrue(pictures.contains { $0.hasPrefix("a_original.colour-") }, "\(pictures)")
