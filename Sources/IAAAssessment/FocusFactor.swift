@@ -95,8 +95,10 @@ public struct FocusFactor: AssessmentFactor {
         let subject = subjectValue, background = wBg > 1e-6 ? Double(sBg / wBg) : subject
         let ratio = subject / max(peak, 1e-3)
         let dof = subject / max(background, 1e-3)
-        let level = levelFor(ratio, thresholds: [0.4, 0.55])
-        let score = 10 * min(1, max(0, (ratio - 0.25) / 0.45))
+        // Calibrated on 80 untouched photos (median ratio ≈ 0.5: smooth skin and subjects with
+        // little texture sit well below a textured background) and on the subject-blur ladder.
+        let level = levelFor(ratio, thresholds: [0.25, 0.38])
+        let score = 10 * min(1, max(0, (ratio - 0.15) / 0.4))
         let subjectWord = ctx.faces.isEmpty ? "subject" : "face"
         let subjectZh = ctx.faces.isEmpty ? "主体" : "人脸"
         let en: String, zh: String
