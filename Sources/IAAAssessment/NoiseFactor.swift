@@ -11,12 +11,13 @@ enum NoiseEstimator {
         let y = ctx.luma
         var cb = [Float](repeating: 0, count: ctx.count), cr = cb
         ctx.image.pixels.withUnsafeBufferPointer { p in
-            for i in 0..<ctx.count {
+        cb.withUnsafeMutableBufferPointer { cbp in cr.withUnsafeMutableBufferPointer { crp in
+            for i in 0..<cbp.count {
                 let r = Float(p[3 * i]), g = Float(p[3 * i + 1]), b = Float(p[3 * i + 2])
-                cb[i] = -0.1687 * r - 0.3313 * g + 0.5 * b
-                cr[i] = 0.5 * r - 0.4187 * g - 0.0813 * b
+                cbp[i] = -0.1687 * r - 0.3313 * g + 0.5 * b
+                crp[i] = 0.5 * r - 0.4187 * g - 0.0813 * b
             }
-        }
+        } } }
         let bs = 8
         var blocks: [(sy: Float, sc: Float)] = []
         blocks.reserveCapacity((w / bs) * (h / bs))

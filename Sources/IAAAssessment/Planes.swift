@@ -44,6 +44,45 @@ enum Planes {
         return out
     }
 
+    /// Area-averaged downsizing of an interleaved 8-bit sRGB image to `ow`×`oh` (averaging the
+    /// encoded values, as libvips' shrink does), rounded to the nearest code.
+    static func resizeArea8(_ img: RGBImage, to ow: Int, _ oh: Int) -> RGBImage {
+        let w = img.width, h = img.height
+        var out = [UInt8](repeating: 0, count: ow * oh * 3)
+        // Column spans once, not per row.
+        let xs = (0...ow).map { min(w, Int(Double($0) * Double(w) / Double(ow))) }
+        let ys = (0...oh).map { min(h, Int(Double($0) * Double(h) / Double(oh))) }
+        var acc = [UInt32](repeating: 0, count: ow * 3)
+        img.pixels.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { o in
+                acc.withUnsafeMutableBufferPointer { a in
+                    for oy in 0..<oh {
+                        let y0 = ys[oy], y1 = max(y0 + 1, ys[oy + 1])
+                        for k in 0..<(ow * 3) { a[k] = 0 }
+                        for y in y0..<min(h, y1) {
+                            let row = y * w * 3
+                            for ox in 0..<ow {
+                                let x0 = xs[ox], x1 = max(x0 + 1, xs[ox + 1])
+                                var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
+                                for x in x0..<min(w, x1) {
+                                    let i = row + 3 * x
+                                    r += UInt32(s[i]); g += UInt32(s[i + 1]); b += UInt32(s[i + 2])
+                                }
+                                a[3 * ox] += r; a[3 * ox + 1] += g; a[3 * ox + 2] += b
+                            }
+                        }
+                        for ox in 0..<ow {
+                            let x0 = xs[ox], x1 = max(x0 + 1, xs[ox + 1])
+                            let n = UInt32((min(w, x1) - x0) * (min(h, y1) - y0))
+                            for c in 0..<3 { o[(oy * ow + ox) * 3 + c] = UInt8((a[3 * ox + c] + n / 2) / n) }
+                        }
+                    }
+                }
+            }
+        }
+        return RGBImage(width: ow, height: oh, pixels: out)
+    }
+
     /// Bilinear upsampling of a coarse plane to `ow`×`oh` (sample centres aligned).
     static func resizeBilinear(_ src: [Float], _ w: Int, _ h: Int, to ow: Int, _ oh: Int) -> [Float] {
         var out = [Float](repeating: 0, count: ow * oh)

@@ -112,6 +112,18 @@ enum Saliency {
 /// Radix-2 complex FFT (in place), enough for the 64×64 spectral residual.
 enum FFT {
     static func transform(_ re: inout [Float], _ im: inout [Float], offset: Int, stride: Int, n: Int, inverse: Bool) {
+        let (cw, sw) = twiddles(n, inverse: inverse)
+        transform(&re, &im, offset: offset, stride: stride, n: n, inverse: inverse, cos: cw, sin: sw)
+    }
+
+    /// cos and sin of (∓2π k / n), k < n/2: stage `len` uses every (n/len)-th entry.
+    static func twiddles(_ n: Int, inverse: Bool) -> ([Float], [Float]) {
+        let base = (inverse ? 2 : -2) * Double.pi / Double(n)
+        return ((0..<(n / 2)).map { Float(cos(base * Double($0))) }, (0..<(n / 2)).map { Float(sin(base * Double($0))) })
+    }
+
+    static func transform(_ re: inout [Float], _ im: inout [Float], offset: Int, stride: Int, n: Int, inverse: Bool,
+                          cos cw: [Float], sin sw: [Float]) {
         // Bit-reversal permutation.
         var j = 0
         for i in 1..<n {
@@ -125,10 +137,10 @@ enum FFT {
         }
         var len = 2
         while len <= n {
-            let ang = (inverse ? 2 : -2) * Float.pi / Float(len)
+            let step = n / len
             for start in Swift.stride(from: 0, to: n, by: len) {
                 for k in 0..<(len / 2) {
-                    let wr = cosf(ang * Float(k)), wi = sinf(ang * Float(k))
+                    let wr = cw[k * step], wi = sw[k * step]
                     let a = offset + (start + k) * stride, b = offset + (start + k + len / 2) * stride
                     let tr = re[b] * wr - im[b] * wi, ti = re[b] * wi + im[b] * wr
                     re[b] = re[a] - tr; im[b] = im[a] - ti
@@ -143,7 +155,8 @@ enum FFT {
     }
 
     static func transform2D(_ re: inout [Float], _ im: inout [Float], n: Int, inverse: Bool) {
-        for row in 0..<n { transform(&re, &im, offset: row * n, stride: 1, n: n, inverse: inverse) }
-        for col in 0..<n { transform(&re, &im, offset: col, stride: n, n: n, inverse: inverse) }
+        let (cw, sw) = twiddles(n, inverse: inverse)
+        for row in 0..<n { transform(&re, &im, offset: row * n, stride: 1, n: n, inverse: inverse, cos: cw, sin: sw) }
+        for col in 0..<n { transform(&re, &im, offset: col, stride: n, n: n, inverse: inverse, cos: cw, sin: sw) }
     }
 }
