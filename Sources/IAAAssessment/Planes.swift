@@ -87,21 +87,28 @@ enum Planes {
     static func resizeBilinear(_ src: [Float], _ w: Int, _ h: Int, to ow: Int, _ oh: Int) -> [Float] {
         var out = [Float](repeating: 0, count: ow * oh)
         let sx = Float(w) / Float(ow), sy = Float(h) / Float(oh)
+        // Column positions and weights once, not per row (the same values as computed inline).
+        var cx0 = [Int](repeating: 0, count: ow), cx1 = cx0, ctx = [Float](repeating: 0, count: ow)
+        for ox in 0..<ow {
+            let fx = max(0, min(Float(w - 1), (Float(ox) + 0.5) * sx - 0.5))
+            cx0[ox] = Int(fx); cx1[ox] = min(w - 1, cx0[ox] + 1); ctx[ox] = fx - Float(cx0[ox])
+        }
         src.withUnsafeBufferPointer { s in
+        cx0.withUnsafeBufferPointer { x0p in cx1.withUnsafeBufferPointer { x1p in ctx.withUnsafeBufferPointer { txp in
             out.withUnsafeMutableBufferPointer { o in
                 for oy in 0..<oh {
                     let fy = max(0, min(Float(h - 1), (Float(oy) + 0.5) * sy - 0.5))
                     let y0 = Int(fy), y1 = min(h - 1, y0 + 1), ty = fy - Float(y0)
+                    let r0 = y0 * w, r1 = y1 * w, orow = oy * ow
                     for ox in 0..<ow {
-                        let fx = max(0, min(Float(w - 1), (Float(ox) + 0.5) * sx - 0.5))
-                        let x0 = Int(fx), x1 = min(w - 1, x0 + 1), tx = fx - Float(x0)
-                        let a = s[y0 * w + x0] * (1 - tx) + s[y0 * w + x1] * tx
-                        let b = s[y1 * w + x0] * (1 - tx) + s[y1 * w + x1] * tx
-                        o[oy * ow + ox] = a * (1 - ty) + b * ty
+                        let x0 = x0p[ox], x1 = x1p[ox], tx = txp[ox]
+                        let a = s[r0 + x0] * (1 - tx) + s[r0 + x1] * tx
+                        let b = s[r1 + x0] * (1 - tx) + s[r1 + x1] * tx
+                        o[orow + ox] = a * (1 - ty) + b * ty
                     }
                 }
             }
-        }
+        } } } }
         return out
     }
 
