@@ -110,28 +110,31 @@ public struct ArtifactFactor: AssessmentFactor {
 
     static func ringing(_ ctx: AnalysisContext) -> Double {
         let w = ctx.width, h = ctx.height, g = ctx.detail.fine, y = ctx.luma
-        // Distance (0…3) to the nearest strong edge, by a small dilation.
-        var dist = [UInt8](repeating: 0, count: ctx.count), next = dist
+        // Distance class to the nearest strong edge (g > 30), in 4-connected steps: 1 on the edge,
+        // "near" within 1–2 steps, "far" beyond. The ball of radius 2 is the union of a ±2 run
+        // along the row, ±1 runs on the rows above and below, and the pixels two rows away, so
+        // it is built from two row dilations instead of a breadth-first pass over the image.
+        var edge = [UInt8](repeating: 0, count: ctx.count), run1 = edge, run2 = edge
         var nearE = 0.0, nearN = 0.0, farE = 0.0, farN = 0.0
         g.withUnsafeBufferPointer { gp in y.withUnsafeBufferPointer { s in
-        dist.withUnsafeMutableBufferPointer { dp in next.withUnsafeMutableBufferPointer { np in
-            for i in 0..<gp.count where gp[i] > 30 { dp[i] = 1 }
-            for step in 2...3 {
-                let prev = UInt8(step - 1)
-                for i in 0..<dp.count { np[i] = dp[i] }
-                for yy in 1..<(h - 1) { for x in 1..<(w - 1) {
-                    let i = yy * w + x
-                    if dp[i] == 0 && (dp[i - 1] == prev || dp[i + 1] == prev || dp[i - w] == prev || dp[i + w] == prev) { np[i] = UInt8(step) }
-                } }
-                for i in 0..<dp.count { dp[i] = np[i] }
+        edge.withUnsafeMutableBufferPointer { ep in run1.withUnsafeMutableBufferPointer { r1 in run2.withUnsafeMutableBufferPointer { r2 in
+            for i in 0..<gp.count { ep[i] = gp[i] > 30 ? 1 : 0 }
+            for yy in 0..<h {
+                let row = yy * w
+                for x in 2..<max(2, w - 2) {
+                    let i = row + x
+                    let a = ep[i - 1] | ep[i] | ep[i + 1]
+                    r1[i] = a; r2[i] = a | ep[i - 2] | ep[i + 2]
+                }
             }
             for yy in 2..<(h - 2) { for x in 2..<(w - 2) {
                 let i = yy * w + x
-                guard gp[i] < 8 else { continue }
+                guard gp[i] < 8 else { continue }  // also excludes edge pixels (g > 30)
+                let within2 = r2[i] | r1[i - w] | r1[i + w] | ep[i - 2 * w] | ep[i + 2 * w]
                 let lap = Double(abs(4 * s[i] - s[i - 1] - s[i + 1] - s[i - w] - s[i + w]))
-                if dp[i] >= 2 { nearE += lap; nearN += 1 } else if dp[i] == 0 { farE += lap; farN += 1 }
+                if within2 != 0 { nearE += lap; nearN += 1 } else { farE += lap; farN += 1 }
             } }
-        } } } }
+        } } } } }
         guard nearN > 100, farN > 100, farE > 0 else { return 0 }
         return max(0, (nearE / nearN) / (farE / farN) - 1)
     }

@@ -68,7 +68,7 @@ do {
         ("luma", { _ = $0.luma }), ("detail", { _ = $0.detail }), ("noise", { _ = $0.noise }),
         ("reduced image", { _ = $0.reduced }), ("reduced linear", { _ = $0.reduced.linear }),
         ("reduced luminance", { _ = $0.reduced.luminance }), ("reduced lab", { _ = $0.reduced.lab }),
-        ("saliency", { _ = $0.saliency }), ("full-size lab (unused)", { _ = $0.lab }),
+        ("saliency", { _ = $0.saliency }),
     ]
     var perPlane = [[Double]](repeating: [], count: planeSteps.count)
     for _ in 0..<repeats {
