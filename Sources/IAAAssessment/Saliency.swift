@@ -35,6 +35,24 @@ enum Saliency {
             s = Planes.resizeArea(ext.pixels, ext.width, ext.height, to: cw, ch)
             normalise(&s)
         } else {
+            // The cues do not depend on the centre prior: built once, shared by both maps.
+            s = ctx.cached("saliencyCues") { cues(ctx, cw, ch) }
+            // Centre prior: photographers put subjects nearer the middle than the edges. Left out
+            // when judging placement itself (composition), where it would make every subject central.
+            if centrePrior { for y in 0..<ch { for x in 0..<cw {
+                let dx = (Double(x) + 0.5) / Double(cw) - 0.5, dy = (Double(y) + 0.5) / Double(ch) - 0.5
+                let prior = exp(-(dx * dx + dy * dy) / (2 * 0.28 * 0.28))
+                s[y * cw + x] *= Float(0.25 + 0.75 * prior)
+            } } }
+            normalise(&s)
+        }
+        return finish(ctx, s, cw, ch, scale)
+    }
+
+    /// Spectral residual, colour distinctness and local contrast, mixed (before any prior).
+    static func cues(_ ctx: AnalysisContext, _ cw: Int, _ ch: Int) -> [Float] {
+        let w = ctx.width, h = ctx.height
+        do {
             let lab = ctx.lab
             let L = Planes.resizeArea(lab.L, w, h, to: cw, ch)
             let A = Planes.resizeArea(lab.a, w, h, to: cw, ch)
@@ -53,16 +71,13 @@ enum Saliency {
             let Lc = Planes.gaussian(L, cw, ch, sigma: 4)
             var lc = Planes.gaussian((0..<(cw * ch)).map { abs(L[$0] - Lc[$0]) }, cw, ch, sigma: 1.5)
             normalise(&lc)
-            s = (0..<(cw * ch)).map { 0.35 * sr[$0] + 0.35 * ft[$0] + 0.3 * lc[$0] }
-            // Centre prior: photographers put subjects nearer the middle than the edges. Left out
-            // when judging placement itself (composition), where it would make every subject central.
-            if centrePrior { for y in 0..<ch { for x in 0..<cw {
-                let dx = (Double(x) + 0.5) / Double(cw) - 0.5, dy = (Double(y) + 0.5) / Double(ch) - 0.5
-                let prior = exp(-(dx * dx + dy * dy) / (2 * 0.28 * 0.28))
-                s[y * cw + x] *= Float(0.25 + 0.75 * prior)
-            } } }
-            normalise(&s)
+            return (0..<(cw * ch)).map { 0.35 * sr[$0] + 0.35 * ft[$0] + 0.3 * lc[$0] }
         }
+    }
+
+    /// Faces on top of the cues, a final blur and normalisation.
+    static func finish(_ ctx: AnalysisContext, _ s0: [Float], _ cw: Int, _ ch: Int, _ scale: Double) -> SaliencyMap {
+        var s = s0
         // Faces: the strongest cue there is when present.
         for f in ctx.faces where f.confidence > 0.3 {
             let x0 = max(0, Int(f.x * scale)), x1 = min(cw - 1, Int((f.x + f.width) * scale))
