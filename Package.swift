@@ -45,7 +45,7 @@ let package = Package(
         // RGBImage, no libvips, so the judge runs anywhere a proxy exists.
         // Optimised in debug builds as well: every test that assesses a photo runs these loops.
         .target(name: "IAAAssessment", dependencies: ["IAACore"], swiftSettings: [.unsafeFlags(["-O"])]),
-        .executableTarget(name: "iaa-bench-factors", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
+        .executableTarget(name: "iaa-bench-factors", dependencies: ["IAAAssessment", "IAAModels", "IAANeural", "IAAImaging", "IAACore"]),
         // Whole-photo assessment: one proxy decode, then every model and factor (score, tag).
         .target(name: "IAAScoring", dependencies: ["IAAAssessment", "IAAModels", "IAAImaging", "IAAMetadata", "IAACore"]),
         .target(name: "IAACLI", dependencies: [

@@ -77,12 +77,13 @@ public final class AnalysisContext: @unchecked Sendable {
         cached("linear") {
             let n = count
             var r = [Float](repeating: 0, count: n), g = r, b = r
-            let lut = ColorSpace.linearLUT
+            ColorSpace.linearLUT.withUnsafeBufferPointer { lut in
             image.pixels.withUnsafeBufferPointer { p in
+            r.withUnsafeMutableBufferPointer { rp in g.withUnsafeMutableBufferPointer { gp in b.withUnsafeMutableBufferPointer { bp in
                 for i in 0..<n {
-                    r[i] = lut[Int(p[3 * i])]; g[i] = lut[Int(p[3 * i + 1])]; b[i] = lut[Int(p[3 * i + 2])]
+                    rp[i] = lut[Int(p[3 * i])]; gp[i] = lut[Int(p[3 * i + 1])]; bp[i] = lut[Int(p[3 * i + 2])]
                 }
-            }
+            } } } } }
             return LinearRGBPlanes(r: r, g: g, b: b)
         }
     }
@@ -92,7 +93,10 @@ public final class AnalysisContext: @unchecked Sendable {
         cached("luminance") {
             let l = linear
             var y = [Float](repeating: 0, count: count)
-            for i in 0..<count { y[i] = ColorSpace.luminance(l.r[i], l.g[i], l.b[i]) }
+            l.r.withUnsafeBufferPointer { r in l.g.withUnsafeBufferPointer { g in l.b.withUnsafeBufferPointer { b in
+            y.withUnsafeMutableBufferPointer { yp in
+                for i in 0..<yp.count { yp[i] = ColorSpace.luminance(r[i], g[i], b[i]) }
+            } } } }
             return y
         }
     }
@@ -105,31 +109,34 @@ public final class AnalysisContext: @unchecked Sendable {
             var L = [Float](repeating: 0, count: n), A = [Float](repeating: 0, count: n), B = [Float](repeating: 0, count: n)
             var C = [Float](repeating: 0, count: n), H = [Float](repeating: 0, count: n)
             // cbrt through a table (4097 knots on 0…1, linear interpolation; error < 1e-4 in f),
-            // which is most of the cost of Lab on a megapixel.
+            // which is most of the cost of Lab on a megapixel; hue through a polynomial atan2
+            // (error < 1e-5 rad). Raw pointers throughout: this loop runs once per pixel.
             let knots = 4096
             let table = (0...knots).map { ColorSpace.f(Float($0) / Float(knots)) }
-            @inline(__always) func fFast(_ t: Float) -> Float {
-                let x = min(max(t, 0), 1) * Float(knots)
-                let i = min(Int(x), knots - 1)
-                let fr = x - Float(i)
-                return table[i] + (table[i + 1] - table[i]) * fr
-            }
+            table.withUnsafeBufferPointer { tb in
             l.r.withUnsafeBufferPointer { r in l.g.withUnsafeBufferPointer { g in l.b.withUnsafeBufferPointer { b in
             L.withUnsafeMutableBufferPointer { Lp in A.withUnsafeMutableBufferPointer { Ap in B.withUnsafeMutableBufferPointer { Bp in
             C.withUnsafeMutableBufferPointer { Cp in H.withUnsafeMutableBufferPointer { Hp in
+                let t = tb.baseAddress!
+                @inline(__always) func fFast(_ v: Float) -> Float {
+                    let x = min(max(v, 0), 1) * Float(knots)
+                    let i = min(Int(x), knots - 1)
+                    let fr = x - Float(i)
+                    return t[i] + (t[i + 1] - t[i]) * fr
+                }
+                let ixn = 1 / ColorSpace.xn, izn = 1 / ColorSpace.zn
                 for i in 0..<n {
-                    let x = (0.4124 * r[i] + 0.3576 * g[i] + 0.1805 * b[i]) / ColorSpace.xn
-                    let y = 0.2126 * r[i] + 0.7152 * g[i] + 0.0722 * b[i]
-                    let z = (0.0193 * r[i] + 0.1192 * g[i] + 0.9505 * b[i]) / ColorSpace.zn
+                    let rr = r[i], gg = g[i], bb0 = b[i]
+                    let x = (0.4124 * rr + 0.3576 * gg + 0.1805 * bb0) * ixn
+                    let y = 0.2126 * rr + 0.7152 * gg + 0.0722 * bb0
+                    let z = (0.0193 * rr + 0.1192 * gg + 0.9505 * bb0) * izn
                     let fx = fFast(x), fy = fFast(y), fz = fFast(z)
                     let aa = 500 * (fx - fy), bb = 200 * (fy - fz)
                     Lp[i] = 116 * fy - 16; Ap[i] = aa; Bp[i] = bb
                     Cp[i] = (aa * aa + bb * bb).squareRoot()
-                    var h = atan2f(bb, aa) * (180 / .pi)
-                    if h < 0 { h += 360 }
-                    Hp[i] = h
+                    Hp[i] = ColorSpace.hueDegrees(a: aa, b: bb)
                 }
-            } } } } } } } }
+            } } } } } } } } }
             return LabPlanes(L: L, a: A, b: B, chroma: C, hue: H)
         }
     }
@@ -163,9 +170,36 @@ public final class AnalysisContext: @unchecked Sendable {
     /// Straight-line orientation statistics (camera angle and composition share them).
     var lines: LineStatistics { cached("lines") { LineStatistics(self) } }
 
-    /// The saliency map at its working resolution (long side 64).
-    public var coarseSaliency: SaliencyMap { cached("coarseSaliency") { Saliency.compute(self) } }
+    /// The saliency map at its working resolution (long side 64), computed on `reduced`.
+    public var coarseSaliency: SaliencyMap {
+        cached("coarseSaliency") { let r = reduced; return r === self ? Saliency.compute(self) : r.coarseSaliency }
+    }
 
     /// The same cues without the centre prior (long side 64), for judging where the subject is placed.
-    public var placementSaliency: SaliencyMap { cached("placementSaliency") { Saliency.compute(self, centrePrior: false) } }
+    public var placementSaliency: SaliencyMap {
+        cached("placementSaliency") { let r = reduced; return r === self ? Saliency.compute(self, centrePrior: false) : r.placementSaliency }
+    }
+
+    /// Long side (pixels) of the context the tone, colour and layout factors analyse; default 512.
+    /// Exposure, white balance, saturation, colour, light and shadow, camera angle, composition
+    /// and saliency measure statistics of the whole frame that a 512-px version carries just as
+    /// well, at a quarter of the cost of a 1024-px proxy. Sharpness, noise, artifacts and focus
+    /// keep the full proxy: they measure the finest detail.
+    public static let reducedLongSide = 512
+
+    /// This context with its image area-averaged to `reducedLongSide` (itself when the image is
+    /// no larger), with faces scaled to match and the same external saliency map.
+    public var reduced: AnalysisContext {
+        // Not cached when it is `self`: a context must not hold itself.
+        guard max(width, height) > Self.reducedLongSide else { return self }
+        return cached("reduced") {
+            let long = max(width, height)
+            let s = Double(Self.reducedLongSide) / Double(long)
+            let w = max(1, Int((Double(width) * s).rounded())), h = max(1, Int((Double(height) * s).rounded()))
+            let sx = Double(w) / Double(width), sy = Double(h) / Double(height)
+            let small = Planes.resizeArea8(image, to: w, h)
+            let f = faces.map { FaceBox(x: $0.x * sx, y: $0.y * sy, width: $0.width * sx, height: $0.height * sy, confidence: $0.confidence) }
+            return AnalysisContext(image: small, faces: f, saliency: externalSaliency)
+        }
+    }
 }

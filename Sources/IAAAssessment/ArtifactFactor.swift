@@ -49,18 +49,23 @@ public struct ArtifactFactor: AssessmentFactor {
     static func blockiness(_ y: [Float], _ w: Int, _ h: Int) -> Double {
         var hs = [Double](repeating: 0, count: 8), vs = hs
         var hn = [Double](repeating: 0, count: 8), vn = hn
-        y.withUnsafeBufferPointer { s in
+        // Raw pointers and per-row Float partial sums: this touches every pixel twice.
+        var rowAcc = [Float](repeating: 0, count: 8)
+        y.withUnsafeBufferPointer { s in rowAcc.withUnsafeMutableBufferPointer { ra in
             for yy in 0..<h {
                 let row = yy * w
-                for x in 0..<(w - 1) { hs[x & 7] += Double(min(24, abs(s[row + x + 1] - s[row + x]))); hn[x & 7] += 1 }
+                for k in 0..<8 { ra[k] = 0 }
+                for x in 0..<(w - 1) { ra[x & 7] += min(24, abs(s[row + x + 1] - s[row + x])) }
+                for k in 0..<8 { hs[k] += Double(ra[k]) }
             }
+            for k in 0..<8 { hn[k] = Double(h * ((w - 1 - k + 7) / 8)) }
             for yy in 0..<(h - 1) {
                 let row = yy * w
-                var acc: Double = 0
-                for x in 0..<w { acc += Double(min(24, abs(s[row + w + x] - s[row + x]))) }
-                vs[yy & 7] += acc; vn[yy & 7] += Double(w)
+                var acc: Float = 0
+                for x in 0..<w { acc += min(24, abs(s[row + w + x] - s[row + x])) }
+                vs[yy & 7] += Double(acc); vn[yy & 7] += Double(w)
             }
-        }
+        } }
         func excess(_ s: [Double], _ n: [Double]) -> Double {
             let m = (0..<8).map { s[$0] / max(1, n[$0]) }
             let best = m.indices.max { m[$0] < m[$1] }!
@@ -105,27 +110,31 @@ public struct ArtifactFactor: AssessmentFactor {
 
     static func ringing(_ ctx: AnalysisContext) -> Double {
         let w = ctx.width, h = ctx.height, g = ctx.detail.fine, y = ctx.luma
-        // Distance (0…3) to the nearest strong edge, by a small dilation.
-        var near = [UInt8](repeating: 0, count: ctx.count)
-        for i in 0..<ctx.count where g[i] > 30 { near[i] = 1 }
-        var dist = near
-        for step in 2...3 {
-            var next = dist
-            for yy in 1..<(h - 1) { for x in 1..<(w - 1) {
-                let i = yy * w + x
-                if dist[i] == 0 && (dist[i - 1] == UInt8(step - 1) || dist[i + 1] == UInt8(step - 1) || dist[i - w] == UInt8(step - 1) || dist[i + w] == UInt8(step - 1)) { next[i] = UInt8(step) }
-            } }
-            dist = next
-        }
+        // Distance class to the nearest strong edge (g > 30), in 4-connected steps: 1 on the edge,
+        // "near" within 1–2 steps, "far" beyond. The ball of radius 2 is the union of a ±2 run
+        // along the row, ±1 runs on the rows above and below, and the pixels two rows away, so
+        // it is built from two row dilations instead of a breadth-first pass over the image.
+        var edge = [UInt8](repeating: 0, count: ctx.count), run1 = edge, run2 = edge
         var nearE = 0.0, nearN = 0.0, farE = 0.0, farN = 0.0
-        y.withUnsafeBufferPointer { s in
+        g.withUnsafeBufferPointer { gp in y.withUnsafeBufferPointer { s in
+        edge.withUnsafeMutableBufferPointer { ep in run1.withUnsafeMutableBufferPointer { r1 in run2.withUnsafeMutableBufferPointer { r2 in
+            for i in 0..<gp.count { ep[i] = gp[i] > 30 ? 1 : 0 }
+            for yy in 0..<h {
+                let row = yy * w
+                for x in 2..<max(2, w - 2) {
+                    let i = row + x
+                    let a = ep[i - 1] | ep[i] | ep[i + 1]
+                    r1[i] = a; r2[i] = a | ep[i - 2] | ep[i + 2]
+                }
+            }
             for yy in 2..<(h - 2) { for x in 2..<(w - 2) {
                 let i = yy * w + x
-                guard g[i] < 8 else { continue }
+                guard gp[i] < 8 else { continue }  // also excludes edge pixels (g > 30)
+                let within2 = r2[i] | r1[i - w] | r1[i + w] | ep[i - 2 * w] | ep[i + 2 * w]
                 let lap = Double(abs(4 * s[i] - s[i - 1] - s[i + 1] - s[i - w] - s[i + w]))
-                if dist[i] >= 2 { nearE += lap; nearN += 1 } else if dist[i] == 0 { farE += lap; farN += 1 }
+                if within2 != 0 { nearE += lap; nearN += 1 } else { farE += lap; farN += 1 }
             } }
-        }
+        } } } } }
         guard nearN > 100, farN > 100, farE > 0 else { return 0 }
         return max(0, (nearE / nearN) / (farE / farN) - 1)
     }

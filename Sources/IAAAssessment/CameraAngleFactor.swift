@@ -140,7 +140,8 @@ public struct CameraAngleFactor: AssessmentFactor {
     /// (2.25× what orientations spread evenly would give) means a clear family of straight lines.
     static let minConfidence = 0.15
 
-    public func assess(_ ctx: AnalysisContext) -> FactorResult {
+    public func assess(_ full: AnalysisContext) -> FactorResult {
+        let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
         let lines = ctx.lines
         let t = lines.tilt()
         let tilt = t.degrees  // with y pointing down, a positive deviation is a line falling to the right: clockwise

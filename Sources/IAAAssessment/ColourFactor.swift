@@ -65,9 +65,13 @@ public struct ColourFactor: AssessmentFactor {
         let used = (0..<360).filter { hist[$0] > 0 }
         var bestCost = Double.infinity, bestT = templates[0], bestA = 0.0
         for t in templates {
-            for a in stride(from: 0.0, to: 360, by: 2) {
+            // Bin h at rotation a is (h − a) mod 360 degrees from the template's zero: one
+            // table per template instead of a distance (with two remainders) per bin and angle.
+            let dist = (0..<360).map { distanceOutside(Double($0) + 0.5, t, 0) }
+            for ai in Swift.stride(from: 0, to: 360, by: 2) {
                 var cost = 0.0
-                for h in used { cost += hist[h] * distanceOutside(Double(h) + 0.5, t, a) }
+                for h in used { cost += hist[h] * dist[(h - ai + 360) % 360] }
+                let a = Double(ai)
                 // Narrow templates win ties: a wider one is preferred only when it really fits better.
                 if cost < bestCost - 1e-9 { bestCost = cost; bestT = t; bestA = a }
             }
@@ -94,7 +98,8 @@ public struct ColourFactor: AssessmentFactor {
         return (vrg + vyb).squareRoot() + 0.3 * (mrg * mrg + myb * myb).squareRoot()
     }
 
-    public func assess(_ ctx: AnalysisContext) -> FactorResult {
+    public func assess(_ full: AnalysisContext) -> FactorResult {
+        let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
         let m = Self.colourfulness(ctx.image)
         let h = Self.harmony(ctx)
         // Colourfulness is pleasant from "moderately" (≈ 33) to "highly" (≈ 109) colourful;

@@ -166,7 +166,8 @@ public struct CompositionFactor: AssessmentFactor {
         return da > 0 && db > 0 ? n / (da * db).squareRoot() : 0
     }
 
-    public func assess(_ ctx: AnalysisContext) -> FactorResult {
+    public func assess(_ full: AnalysisContext) -> FactorResult {
+        let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
         let lines = ctx.lines
         let l = Self.layout(ctx, lines: lines)
         let t = lines.tilt()
@@ -187,7 +188,7 @@ public struct CompositionFactor: AssessmentFactor {
                                      Measurement("centreDistance", l.centreDistance, "share"), Measurement("edgeClutter", l.edgeClutter, "ratio"),
                                      Measurement("balance", l.balance, "share"), Measurement("symmetry", l.symmetry, "share"),
                                      Measurement("classIndex", Double(CompositionClass.allCases.firstIndex(of: l.label)!), "index")],
-                      visual: renderVisual ? FactorVisual(kind: "overlay", image: Self.overlay(ctx, l)) : nil)
+                      visual: renderVisual ? FactorVisual(kind: "overlay", image: Self.overlay(full, l)) : nil)
     }
 
     /// The photo, slightly dimmed, with the saliency map as a warm glow, the thirds grid, the

@@ -21,7 +21,8 @@ public struct ExposureFactor: AssessmentFactor {
 
     public init(renderVisual: Bool = true) { self.renderVisual = renderVisual }
 
-    public func assess(_ ctx: AnalysisContext) -> FactorResult {
+    public func assess(_ full: AnalysisContext) -> FactorResult {
+        let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
         let y = ctx.luminance, sal = ctx.saliency, px = ctx.image.pixels
         var logSum = 0.0, wSum = 0.0, hi = 0.0, lo = 0.0, deep = 0.0
         px.withUnsafeBufferPointer { p in
@@ -56,7 +57,7 @@ public struct ExposureFactor: AssessmentFactor {
         return result(score: score, raw: ev, level: level, english: en, chinese: zh,
                       measurements: [Measurement("keyEV", keyEV, "EV"), Measurement("highlightClipShare", hiShare, "share"),
                                      Measurement("shadowClipShare", loShare, "share"), Measurement("deepShadowShare", deepShare, "share")],
-                      visual: renderVisual ? FactorVisual(kind: "heatmap", image: Self.heatMap(ctx)) : nil)
+                      visual: renderVisual ? FactorVisual(kind: "heatmap", image: Self.heatMap(full)) : nil)
     }
 
     /// False colour per pixel, like a camera's zebra/false-colour display: the image's lightness

@@ -16,7 +16,8 @@ public struct LightAndShadowFactor: AssessmentFactor {
 
     public init() {}
 
-    public func assess(_ ctx: AnalysisContext) -> FactorResult {
+    public func assess(_ full: AnalysisContext) -> FactorResult {
+        let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
         let L = ctx.lab.L
         var hist = Histogram(lo: 0, hi: 100, count: 400)
         var crushed = 0, blown = 0

@@ -11,39 +11,62 @@ enum NoiseEstimator {
         let y = ctx.luma
         var cb = [Float](repeating: 0, count: ctx.count), cr = cb
         ctx.image.pixels.withUnsafeBufferPointer { p in
-            for i in 0..<ctx.count {
+        cb.withUnsafeMutableBufferPointer { cbp in cr.withUnsafeMutableBufferPointer { crp in
+            for i in 0..<cbp.count {
                 let r = Float(p[3 * i]), g = Float(p[3 * i + 1]), b = Float(p[3 * i + 2])
-                cb[i] = -0.1687 * r - 0.3313 * g + 0.5 * b
-                cr[i] = 0.5 * r - 0.4187 * g - 0.0813 * b
+                cbp[i] = -0.1687 * r - 0.3313 * g + 0.5 * b
+                crp[i] = 0.5 * r - 0.4187 * g - 0.0813 * b
             }
-        }
+        } } }
         let bs = 8
         var blocks: [(sy: Float, sc: Float)] = []
         blocks.reserveCapacity((w / bs) * (h / bs))
         let k = Float((Double.pi / 2).squareRoot() / 6)
-        func response(_ s: UnsafeBufferPointer<Float>, _ i: Int) -> Float {
-            abs(s[i - w - 1] - 2 * s[i - w] + s[i - w + 1] - 2 * s[i - 1] + 4 * s[i] - 2 * s[i + 1] + s[i + w - 1] - 2 * s[i + w] + s[i + w + 1])
-        }
+        // Blocks start every 8 px while a full block plus one pixel of margin fits.
+        var nbx = 0
+        while nbx * bs + bs < w { nbx += 1 }
+        guard w > 2, h > 2, nbx > 0 else { return NoiseLevels(luma: 0, chroma: 0) }
+        // Row by row: Immerkær's mask is separable ([1 −2 1]ᵀ ⊗ [1 −2 1]), so each row's response
+        // is a vertical second difference followed by a horizontal one — 6 operations a pixel
+        // instead of 17, in straight loops — then summed into that row's blocks in the order
+        // a block-by-block walk would use.
+        var rowY = [Float](repeating: 0, count: w), rowC = rowY
+        var vY = rowY, vB = rowY, vR = rowY
+        var accY = [Float](repeating: 0, count: nbx), accC = accY, accM = accY
         y.withUnsafeBufferPointer { ys in cb.withUnsafeBufferPointer { cbs in cr.withUnsafeBufferPointer { crs in
+        rowY.withUnsafeMutableBufferPointer { ry in rowC.withUnsafeMutableBufferPointer { rc in
+        vY.withUnsafeMutableBufferPointer { vy in vB.withUnsafeMutableBufferPointer { vb in vR.withUnsafeMutableBufferPointer { vr in
+        accY.withUnsafeMutableBufferPointer { ay in accC.withUnsafeMutableBufferPointer { ac in accM.withUnsafeMutableBufferPointer { am in
             var by = 0
             while by + bs < h {
-                var bx = 0
-                while bx + bs < w {
-                    var ay: Float = 0, ac: Float = 0, mean: Float = 0, n: Float = 0
-                    for yy in max(1, by)..<min(h - 1, by + bs) {
-                        for xx in max(1, bx)..<min(w - 1, bx + bs) {
-                            let i = yy * w + xx
-                            ay += response(ys, i); ac += response(cbs, i) + response(crs, i); mean += ys[i]; n += 1
-                        }
+                for b in 0..<nbx { ay[b] = 0; ac[b] = 0; am[b] = 0 }
+                let y0 = max(1, by)
+                for yy in y0..<(by + bs) {
+                    let row = yy * w, up = row - w, down = row + w
+                    for x in 0..<w {
+                        vy[x] = ys[up + x] - 2 * ys[row + x] + ys[down + x]
+                        vb[x] = cbs[up + x] - 2 * cbs[row + x] + cbs[down + x]
+                        vr[x] = crs[up + x] - 2 * crs[row + x] + crs[down + x]
                     }
-                    mean /= max(n, 1)
+                    for xx in 1..<(w - 1) {
+                        ry[xx] = abs(vy[xx - 1] - 2 * vy[xx] + vy[xx + 1])
+                        rc[xx] = abs(vb[xx - 1] - 2 * vb[xx] + vb[xx + 1]) + abs(vr[xx - 1] - 2 * vr[xx] + vr[xx + 1])
+                    }
+                    for b in 0..<nbx {
+                        var sy: Float = ay[b], sc: Float = ac[b], sm: Float = am[b]
+                        for xx in max(1, b * bs)..<(b * bs + bs) { sy += ry[xx]; sc += rc[xx]; sm += ys[row + xx] }
+                        ay[b] = sy; ac[b] = sc; am[b] = sm
+                    }
+                }
+                for b in 0..<nbx {
+                    let n = Float((b * bs + bs - max(1, b * bs)) * (by + bs - y0))
+                    let mean = am[b] / max(n, 1)
                     // Clipped blocks hold no noise at all; they would drag the estimate to zero.
-                    if n > 0 && mean > 12 && mean < 243 { blocks.append((k * ay / n, k * ac / (2 * n))) }
-                    bx += bs
+                    if n > 0 && mean > 12 && mean < 243 { blocks.append((k * ay[b] / n, k * ac[b] / (2 * n))) }
                 }
                 by += bs
             }
-        } } }
+        } } } } } } } } } } }
         guard !blocks.isEmpty else { return NoiseLevels(luma: 0, chroma: 0) }
         let sy = blocks.map(\.sy).sorted(), sc = blocks.map(\.sc).sorted()
         let q = max(0, Int(Double(blocks.count) * 0.1) - 1)

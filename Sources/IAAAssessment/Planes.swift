@@ -44,25 +44,71 @@ enum Planes {
         return out
     }
 
-    /// Bilinear upsampling of a coarse plane to `ow`×`oh` (sample centres aligned).
-    static func resizeBilinear(_ src: [Float], _ w: Int, _ h: Int, to ow: Int, _ oh: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: ow * oh)
-        let sx = Float(w) / Float(ow), sy = Float(h) / Float(oh)
-        src.withUnsafeBufferPointer { s in
+    /// Area-averaged downsizing of an interleaved 8-bit sRGB image to `ow`×`oh` (averaging the
+    /// encoded values, as libvips' shrink does), rounded to the nearest code.
+    static func resizeArea8(_ img: RGBImage, to ow: Int, _ oh: Int) -> RGBImage {
+        let w = img.width, h = img.height
+        var out = [UInt8](repeating: 0, count: ow * oh * 3)
+        // Column spans once, not per row.
+        let xs = (0...ow).map { min(w, Int(Double($0) * Double(w) / Double(ow))) }
+        let ys = (0...oh).map { min(h, Int(Double($0) * Double(h) / Double(oh))) }
+        var acc = [UInt32](repeating: 0, count: ow * 3)
+        img.pixels.withUnsafeBufferPointer { s in
             out.withUnsafeMutableBufferPointer { o in
-                for oy in 0..<oh {
-                    let fy = max(0, min(Float(h - 1), (Float(oy) + 0.5) * sy - 0.5))
-                    let y0 = Int(fy), y1 = min(h - 1, y0 + 1), ty = fy - Float(y0)
-                    for ox in 0..<ow {
-                        let fx = max(0, min(Float(w - 1), (Float(ox) + 0.5) * sx - 0.5))
-                        let x0 = Int(fx), x1 = min(w - 1, x0 + 1), tx = fx - Float(x0)
-                        let a = s[y0 * w + x0] * (1 - tx) + s[y0 * w + x1] * tx
-                        let b = s[y1 * w + x0] * (1 - tx) + s[y1 * w + x1] * tx
-                        o[oy * ow + ox] = a * (1 - ty) + b * ty
+                acc.withUnsafeMutableBufferPointer { a in
+                    for oy in 0..<oh {
+                        let y0 = ys[oy], y1 = max(y0 + 1, ys[oy + 1])
+                        for k in 0..<(ow * 3) { a[k] = 0 }
+                        for y in y0..<min(h, y1) {
+                            let row = y * w * 3
+                            for ox in 0..<ow {
+                                let x0 = xs[ox], x1 = max(x0 + 1, xs[ox + 1])
+                                var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
+                                for x in x0..<min(w, x1) {
+                                    let i = row + 3 * x
+                                    r += UInt32(s[i]); g += UInt32(s[i + 1]); b += UInt32(s[i + 2])
+                                }
+                                a[3 * ox] += r; a[3 * ox + 1] += g; a[3 * ox + 2] += b
+                            }
+                        }
+                        for ox in 0..<ow {
+                            let x0 = xs[ox], x1 = max(x0 + 1, xs[ox + 1])
+                            let n = UInt32((min(w, x1) - x0) * (min(h, y1) - y0))
+                            for c in 0..<3 { o[(oy * ow + ox) * 3 + c] = UInt8((a[3 * ox + c] + n / 2) / n) }
+                        }
                     }
                 }
             }
         }
+        return RGBImage(width: ow, height: oh, pixels: out)
+    }
+
+    /// Bilinear upsampling of a coarse plane to `ow`×`oh` (sample centres aligned).
+    static func resizeBilinear(_ src: [Float], _ w: Int, _ h: Int, to ow: Int, _ oh: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: ow * oh)
+        let sx = Float(w) / Float(ow), sy = Float(h) / Float(oh)
+        // Column positions and weights once, not per row (the same values as computed inline).
+        var cx0 = [Int](repeating: 0, count: ow), cx1 = cx0, ctx = [Float](repeating: 0, count: ow)
+        for ox in 0..<ow {
+            let fx = max(0, min(Float(w - 1), (Float(ox) + 0.5) * sx - 0.5))
+            cx0[ox] = Int(fx); cx1[ox] = min(w - 1, cx0[ox] + 1); ctx[ox] = fx - Float(cx0[ox])
+        }
+        src.withUnsafeBufferPointer { s in
+        cx0.withUnsafeBufferPointer { x0p in cx1.withUnsafeBufferPointer { x1p in ctx.withUnsafeBufferPointer { txp in
+            out.withUnsafeMutableBufferPointer { o in
+                for oy in 0..<oh {
+                    let fy = max(0, min(Float(h - 1), (Float(oy) + 0.5) * sy - 0.5))
+                    let y0 = Int(fy), y1 = min(h - 1, y0 + 1), ty = fy - Float(y0)
+                    let r0 = y0 * w, r1 = y1 * w, orow = oy * ow
+                    for ox in 0..<ow {
+                        let x0 = x0p[ox], x1 = x1p[ox], tx = txp[ox]
+                        let a = s[r0 + x0] * (1 - tx) + s[r0 + x1] * tx
+                        let b = s[r1 + x0] * (1 - tx) + s[r1 + x1] * tx
+                        o[orow + ox] = a * (1 - ty) + b * ty
+                    }
+                }
+            }
+        } } } }
         return out
     }
 

@@ -35,6 +35,24 @@ enum Saliency {
             s = Planes.resizeArea(ext.pixels, ext.width, ext.height, to: cw, ch)
             normalise(&s)
         } else {
+            // The cues do not depend on the centre prior: built once, shared by both maps.
+            s = ctx.cached("saliencyCues") { cues(ctx, cw, ch) }
+            // Centre prior: photographers put subjects nearer the middle than the edges. Left out
+            // when judging placement itself (composition), where it would make every subject central.
+            if centrePrior { for y in 0..<ch { for x in 0..<cw {
+                let dx = (Double(x) + 0.5) / Double(cw) - 0.5, dy = (Double(y) + 0.5) / Double(ch) - 0.5
+                let prior = exp(-(dx * dx + dy * dy) / (2 * 0.28 * 0.28))
+                s[y * cw + x] *= Float(0.25 + 0.75 * prior)
+            } } }
+            normalise(&s)
+        }
+        return finish(ctx, s, cw, ch, scale)
+    }
+
+    /// Spectral residual, colour distinctness and local contrast, mixed (before any prior).
+    static func cues(_ ctx: AnalysisContext, _ cw: Int, _ ch: Int) -> [Float] {
+        let w = ctx.width, h = ctx.height
+        do {
             let lab = ctx.lab
             let L = Planes.resizeArea(lab.L, w, h, to: cw, ch)
             let A = Planes.resizeArea(lab.a, w, h, to: cw, ch)
@@ -53,16 +71,13 @@ enum Saliency {
             let Lc = Planes.gaussian(L, cw, ch, sigma: 4)
             var lc = Planes.gaussian((0..<(cw * ch)).map { abs(L[$0] - Lc[$0]) }, cw, ch, sigma: 1.5)
             normalise(&lc)
-            s = (0..<(cw * ch)).map { 0.35 * sr[$0] + 0.35 * ft[$0] + 0.3 * lc[$0] }
-            // Centre prior: photographers put subjects nearer the middle than the edges. Left out
-            // when judging placement itself (composition), where it would make every subject central.
-            if centrePrior { for y in 0..<ch { for x in 0..<cw {
-                let dx = (Double(x) + 0.5) / Double(cw) - 0.5, dy = (Double(y) + 0.5) / Double(ch) - 0.5
-                let prior = exp(-(dx * dx + dy * dy) / (2 * 0.28 * 0.28))
-                s[y * cw + x] *= Float(0.25 + 0.75 * prior)
-            } } }
-            normalise(&s)
+            return (0..<(cw * ch)).map { 0.35 * sr[$0] + 0.35 * ft[$0] + 0.3 * lc[$0] }
         }
+    }
+
+    /// Faces on top of the cues, a final blur and normalisation.
+    static func finish(_ ctx: AnalysisContext, _ s0: [Float], _ cw: Int, _ ch: Int, _ scale: Double) -> SaliencyMap {
+        var s = s0
         // Faces: the strongest cue there is when present.
         for f in ctx.faces where f.confidence > 0.3 {
             let x0 = max(0, Int(f.x * scale)), x1 = min(cw - 1, Int((f.x + f.width) * scale))
@@ -112,6 +127,18 @@ enum Saliency {
 /// Radix-2 complex FFT (in place), enough for the 64×64 spectral residual.
 enum FFT {
     static func transform(_ re: inout [Float], _ im: inout [Float], offset: Int, stride: Int, n: Int, inverse: Bool) {
+        let (cw, sw) = twiddles(n, inverse: inverse)
+        transform(&re, &im, offset: offset, stride: stride, n: n, inverse: inverse, cos: cw, sin: sw)
+    }
+
+    /// cos and sin of (∓2π k / n), k < n/2: stage `len` uses every (n/len)-th entry.
+    static func twiddles(_ n: Int, inverse: Bool) -> ([Float], [Float]) {
+        let base = (inverse ? 2 : -2) * Double.pi / Double(n)
+        return ((0..<(n / 2)).map { Float(cos(base * Double($0))) }, (0..<(n / 2)).map { Float(sin(base * Double($0))) })
+    }
+
+    static func transform(_ re: inout [Float], _ im: inout [Float], offset: Int, stride: Int, n: Int, inverse: Bool,
+                          cos cw: [Float], sin sw: [Float]) {
         // Bit-reversal permutation.
         var j = 0
         for i in 1..<n {
@@ -125,10 +152,10 @@ enum FFT {
         }
         var len = 2
         while len <= n {
-            let ang = (inverse ? 2 : -2) * Float.pi / Float(len)
+            let step = n / len
             for start in Swift.stride(from: 0, to: n, by: len) {
                 for k in 0..<(len / 2) {
-                    let wr = cosf(ang * Float(k)), wi = sinf(ang * Float(k))
+                    let wr = cw[k * step], wi = sw[k * step]
                     let a = offset + (start + k) * stride, b = offset + (start + k + len / 2) * stride
                     let tr = re[b] * wr - im[b] * wi, ti = re[b] * wi + im[b] * wr
                     re[b] = re[a] - tr; im[b] = im[a] - ti
@@ -143,7 +170,8 @@ enum FFT {
     }
 
     static func transform2D(_ re: inout [Float], _ im: inout [Float], n: Int, inverse: Bool) {
-        for row in 0..<n { transform(&re, &im, offset: row * n, stride: 1, n: n, inverse: inverse) }
-        for col in 0..<n { transform(&re, &im, offset: col, stride: n, n: n, inverse: inverse) }
+        let (cw, sw) = twiddles(n, inverse: inverse)
+        for row in 0..<n { transform(&re, &im, offset: row * n, stride: 1, n: n, inverse: inverse, cos: cw, sin: sw) }
+        for col in 0..<n { transform(&re, &im, offset: col, stride: n, n: n, inverse: inverse, cos: cw, sin: sw) }
     }
 }

@@ -18,7 +18,8 @@ public struct SaturationFactor: AssessmentFactor {
 
     public init() {}
 
-    public func assess(_ ctx: AnalysisContext) -> FactorResult {
+    public func assess(_ full: AnalysisContext) -> FactorResult {
+        let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
         let lab = ctx.lab, sal = ctx.saliency
         var hist = Histogram(lo: 0, hi: 160, count: 640)
         var clipped = 0.0, chromatic = 0.0, wsum = 0.0

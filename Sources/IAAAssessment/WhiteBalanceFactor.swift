@@ -19,7 +19,8 @@ public struct WhiteBalanceFactor: AssessmentFactor {
 
     public init() {}
 
-    public func assess(_ ctx: AnalysisContext) -> FactorResult {
+    public func assess(_ full: AnalysisContext) -> FactorResult {
+        let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
         let est = Self.estimate(ctx)
         // The grey a white surface would have under the estimated illuminant, at Y = 0.4.
         var r = Float(exp(est.u)), g: Float = 1, b = Float(exp(est.v))

@@ -140,10 +140,13 @@ func spearman(_ a: [Double], _ b: [Double]) -> Double {
 
 /// The 15 fixture photos as 512-px proxies, decoded once.
 enum Fixtures {
-    /// Two photos with clear straight lines (Tests/Fixtures/lines), for the camera-angle ladder.
+    /// Photos with clear straight lines — horizons, buildings, shelves, verticals
+    /// (Tests/Fixtures/lines, see its ATTRIBUTION.md), for the camera-angle ladder.
     static func linePhotos() throws -> [(name: String, image: RGBImage)] {
         let d = dir.deletingLastPathComponent().appendingPathComponent("lines")
-        return try ["rocket.jpg", "camera.png"].map { (String($0.split(separator: ".")[0]), try Photo(path: d.appendingPathComponent($0).path).proxy(longSide: 512)) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: d.path)
+            .filter { $0.hasSuffix(".jpg") || $0.hasSuffix(".png") }.sorted()
+        return try names.map { (String($0.split(separator: ".")[0]), try Photo(path: d.appendingPathComponent($0).path).proxy(longSide: 512)) }
     }
 
     static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
