@@ -4,7 +4,8 @@
 #   NIMA (MobileNet-v1, 224×224): ms per image at batch 1 and batch 8, 1 and 2 threads.
 #   YuNet-n on a photo reduced to 640 px (network time; Swift time includes decoding + NMS).
 #   EfficientNet-Lite0 (theme classifier, 224×224): ms per image at batch 1, 1 and 2 threads.
-#   Resident memory after loading NIMA + YuNet (goal < 100 MB).
+#   Resident memory after loading every model score uses: NIMA, YuNet, BRISQUE, NIQE,
+#   EfficientNet-Lite0 (goal < 100 MB).
 #   Wall-clock best of N per measurement; for 1 thread also thread CPU time (*_cpu_ms), which
 #   other processes on a busy machine cannot inflate.
 # Goal: Swift NIMA no slower than 1.5× onnxruntime.
