@@ -46,10 +46,15 @@ let package = Package(
         .target(name: "IAAAssessment", dependencies: ["IAACore"]),
         .executableTarget(name: "iaa-bench-factors", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
         .target(name: "IAACLI", dependencies: [
-            "IAACore", "IAAImaging", "IAAMetadata",
+            "IAACore", "IAAImaging", "IAAMetadata", "IAASearch", "IAAEdits", "IAAAssessment",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "iaa-enhance", dependencies: ["IAACLI"]),
+        // The aesthetic judge and the edit search behind `iaa-enhance photo.jpg`.
+        .target(name: "IAASearch", dependencies: ["IAAEdits", "IAAAssessment", "IAAModels", "IAAImaging", "IAAMetadata", "IAACore"]),
+        .testTarget(name: "IAASearchTests", dependencies: ["IAASearch", "IAAEdits", "IAAAssessment", "IAAImaging", "IAACore"]),
+        // Degrade-and-recover benchmark driver (Tools/bench-recover.sh).
+        .executableTarget(name: "iaa-bench-recover", dependencies: ["IAASearch", "IAAEdits", "IAAImaging", "IAACore"]),
         // Benchmark drivers (Tools/bench-*.sh); not installed, not part of the product.
         .executableTarget(name: "iaa-bench-io", dependencies: ["IAAImaging"]),
         .executableTarget(name: "iaa-bench-metadata", dependencies: ["IAAMetadata", "IAACore"]),

@@ -1,0 +1,154 @@
+import Foundation
+import IAAAssessment
+import IAACore
+import IAAEdits
+import IAAModels
+
+/// What the judge measured on one rendered proxy: every classical factor, the learned
+/// aesthetic distribution (NIMA) and the technical quality (BRISQUE), before any weighting.
+public struct Observation: Sendable {
+    /// Classical factor results, in `Assessor.classicalFactors` order.
+    public var factors: [FactorResult]
+    /// NIMA's distribution, when the model is loaded.
+    public var aesthetic: AestheticDistribution?
+    /// BRISQUE, 0…100, lower is better, when the model is loaded.
+    public var brisque: Double?
+
+    /// The result of factor `id`, if measured.
+    public func factor(_ id: String) -> FactorResult? { factors.first { $0.id == id } }
+}
+
+/// One factor's contribution to a verdict.
+public struct FactorVerdict: Sendable, Hashable {
+    /// Factor id as in the preset's weights ("aesthetic", "quality", "exposure" …).
+    public var id: String
+    /// 0…10, 10 best (for two-sided factors: 10 at the ideal).
+    public var score: Double
+    /// Weight from the preset, renormalised over the factors that were measured.
+    public var weight: Double
+    /// F.740.4 level, when the factor has one.
+    public var level: AttributeLevel?
+}
+
+/// The judge's verdict on one candidate.
+public struct Verdict: Sendable {
+    /// Per-factor scores, in the preset's factor order (only factors that were measured).
+    public var factors: [FactorVerdict]
+    /// Σ weight × score, 0…10.
+    public var weighted: Double
+    /// Edit-size penalty subtracted from `weighted` (score points).
+    public var penalty: Double
+    /// Factors that fell from a normal level to a fault level compared with the original
+    /// (any entry disqualifies the candidate).
+    public var vetoes: [String]
+    /// What was measured.
+    public var observation: Observation
+
+    /// `weighted − penalty`, or −∞ when vetoed: the number the search maximises.
+    public var total: Double { vetoes.isEmpty ? weighted - penalty : -.infinity }
+
+    /// The verdict of factor `id`, if measured.
+    public func factor(_ id: String) -> FactorVerdict? { factors.first { $0.id == id } }
+}
+
+/// The aesthetic judge: a weighted combination of the assessment factors with the weights of
+/// a preset, an edit-size penalty, and a veto on any factor pushed from normal to a fault level.
+///
+/// Why a combination and not NIMA alone: NIMA is known to prefer some darker, worse copies of a
+/// photo; with the classical factors beside it (exposure, white balance, saturation pull towards
+/// their ideal as two-sided Gaussian scores) a lower-key copy only wins when the whole picture
+/// improves. The learned score is scaled so that its usual spread (AVA means 4–6.5) spans most
+/// of 0…10, and carries the preset's aesthetic weight (0.3 for `natural`), never more.
+public final class Judge: @unchecked Sendable {
+    /// The preset whose weights and bounds are used.
+    public let preset: Preset
+    /// Penalty in score points for an edit at the edge of the preset's range, per parameter
+    /// (quadratic in the normalised distance from identity). Default 0.12.
+    public let penaltyPerFullEdit: Double
+    private let nima: NIMA?
+    private let brisque: Brisque?
+    private let assessor = Assessor(factors: Assessor.classicalFactors(visuals: false))
+
+    /// - Parameters:
+    ///   - nima: the learned aesthetic model; nil leaves the "aesthetic" weight out.
+    ///   - brisque: technical quality; nil leaves the "quality" weight out.
+    public init(preset: Preset, nima: NIMA?, brisque: Brisque?, penaltyPerFullEdit: Double = 0.12) {
+        self.preset = preset
+        self.nima = nima
+        self.brisque = brisque
+        self.penaltyPerFullEdit = penaltyPerFullEdit
+    }
+
+    /// Names and versions of the models behind the verdicts (for metadata).
+    public var models: [(name: String, version: String)] {
+        var out: [(String, String)] = []
+        if nima != nil { out.append((NIMA.entry.name, "sha256:" + NIMA.entry.sha256.prefix(12))) }
+        if brisque != nil { out.append(("brisque-live", "sha256:" + Brisque.weightsSHA256.prefix(12))) }
+        out.append(("iaa-factors", "1"))
+        return out
+    }
+
+    /// Measures every image: the classical factors in parallel (two at a time on a two-core
+    /// machine), then NIMA on all of them in batches.
+    public func measure(_ images: [RGBImage], faces: [[FaceBox]]? = nil) -> [Observation] {
+        let assessor = self.assessor, brisque = self.brisque
+        var out: [Observation] = (try? parallelMap(images.count) { i -> Observation in
+            let ctx = AnalysisContext(image: images[i], faces: faces?[i] ?? [])
+            return Observation(factors: assessor.assess(ctx).results, aesthetic: nil,
+                               brisque: brisque.flatMap { try? $0.score(images[i]) })
+        }) ?? []
+        if let nima {
+            let d = nima.score(images)
+            for i in out.indices { out[i].aesthetic = d[i] }
+        }
+        return out
+    }
+
+    /// The 0…10 aesthetic score for a NIMA mean: 3.5 → 0, 7.5 → 10 (linear, clamped).
+    public static func aestheticScore(mean: Double) -> Double { min(10, max(0, (mean - 3.5) * 2.5)) }
+
+    /// The 0…10 quality score for a BRISQUE value: 0 → 10, 100 → 0.
+    public static func qualityScore(brisque: Double) -> Double { min(10, max(0, 10 - brisque / 10)) }
+
+    /// Normalised size of an edit: Σ over parameters of (distance from identity / the preset's
+    /// largest distance on that side)².
+    public func editSize(_ point: SearchPoint) -> Double {
+        var s = 0.0
+        for (id, v) in point.values {
+            guard let b = preset.ranges[id], let d = SearchSpace.defaults[id] else { continue }
+            let span = v >= d ? b.max - d : d - b.min
+            if span > 0 { s += ((v - d) / span) * ((v - d) / span) }
+        }
+        return s
+    }
+
+    /// Judges a measurement. `original` is the untouched photo's measurement (for the veto;
+    /// nil when judging the original itself); `point` the edit that produced it (for the penalty).
+    public func verdict(_ m: Observation, original: Observation?, point: SearchPoint = .identity) -> Verdict {
+        var scores: [(String, Double, AttributeLevel?)] = []
+        for id in Preset.factorIDs {
+            switch id {
+            case "aesthetic": if let a = m.aesthetic { scores.append((id, Self.aestheticScore(mean: a.mean), nil)) }
+            case "quality": if let q = m.brisque { scores.append((id, Self.qualityScore(brisque: q), nil)) }
+            default: if let r = m.factor(id) { scores.append((id, r.score, r.level)) }
+            }
+        }
+        let wsum = scores.reduce(0) { $0 + (preset.weights[$1.0] ?? 0) }
+        var factors: [FactorVerdict] = []
+        var weighted = 0.0
+        for (id, s, level) in scores {
+            let w = wsum > 0 ? (preset.weights[id] ?? 0) / wsum : 0
+            factors.append(FactorVerdict(id: id, score: s, weight: w, level: level))
+            weighted += w * s
+        }
+        var vetoes: [String] = []
+        if let original {
+            for r in m.factors {
+                guard let now = r.level, let before = original.factor(r.id)?.level else { continue }
+                if !before.isFault && now.isFault { vetoes.append(r.id) }
+            }
+        }
+        return Verdict(factors: factors, weighted: weighted, penalty: penaltyPerFullEdit * editSize(point),
+                       vetoes: vetoes, observation: m)
+    }
+}
