@@ -14,7 +14,8 @@ public struct IAAEnhanceCommand: ParsableCommand {
         processed, and a summary lists the failures); 2 the command line was wrong.
         """,
         version: version,
-        subcommands: [InfoCommand.self, ReadCommand.self]
+        subcommands: [EnhanceCommand.self, InfoCommand.self, ReadCommand.self],
+        defaultSubcommand: EnhanceCommand.self
     )
 
     public init() {}

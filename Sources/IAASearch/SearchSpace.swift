@@ -109,6 +109,11 @@ public struct SearchSpace: Sendable {
             guard let b = bounds(k) else { continue }
             v[k] = min(b.max, max(b.min, x))
         }
+        // The crop box must stay inside the frame (CropEdit's relation): move its origin back.
+        for (o, size) in [("crop.x", "crop.width"), ("crop.y", "crop.height")] {
+            let extent = v[size] ?? 1
+            if let origin = v[o], origin + extent > 1 { v[o] = max(0, 1 - extent) }
+        }
         return SearchPoint(values: v)
     }
 }
