@@ -46,6 +46,9 @@ struct EnhanceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder for a before/after side-by-side PNG and the per-edit score changes.", valueName: "dir"))
     var explain: String?
 
+    @Option(name: .customLong("proxy"), help: ArgumentHelp("Long side in pixels of the proxy the judge works on.", valueName: "px"))
+    var proxySize = 512
+
     @Option(help: ArgumentHelp("JPEG/WebP quality of the output, 1…100.", valueName: "Q"))
     var quality = 92
 
@@ -54,6 +57,7 @@ struct EnhanceCommand: ParsableCommand {
 
     func validate() throws {
         if budget < 1 { throw ValidationError("Expected a positive number for --budget but received \(budget).") }
+        if proxySize < 64 { throw ValidationError("Expected at least 64 for --proxy but received \(proxySize).") }
         if !(1...100).contains(quality) { throw ValidationError("Expected a number between 1 and 100 for --quality but received \(quality).") }
     }
 
@@ -63,7 +67,7 @@ struct EnhanceCommand: ParsableCommand {
         try naming.validate(inputCount: files.count)
         if let explain { try FileManager.default.createDirectory(atPath: explain, withIntermediateDirectories: true) }
         let enhancer = try Enhancer.standard()
-        var options = EnhanceOptions(preset: preset, theme: theme, geometry: crop)
+        var options = EnhanceOptions(preset: preset, theme: theme, geometry: crop, proxyLongSide: proxySize)
         options.search.budget = budget
         options.search.seed = seed
         _ = try enhancer.preset(named: preset, theme: theme)  // a wrong name fails before any work
