@@ -47,7 +47,7 @@ struct EnhanceCommand: ParsableCommand {
     var explain: String?
 
     @Option(name: .customLong("proxy"), help: ArgumentHelp("Long side in pixels of the proxy the judge works on.", valueName: "px"))
-    var proxySize = 512
+    var proxySize = 384
 
     @Option(help: ArgumentHelp("JPEG/WebP quality of the output, 1…100.", valueName: "Q"))
     var quality = 92
@@ -66,6 +66,8 @@ struct EnhanceCommand: ParsableCommand {
         let naming = OutputNaming(output: output, inPlace: inPlace)
         try naming.validate(inputCount: files.count)
         if let explain { try FileManager.default.createDirectory(atPath: explain, withIntermediateDirectories: true) }
+        // -o FOLDER/ names a folder to write into: make it, as `mkdir -p` would.
+        if let output, output.hasSuffix("/") { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
         let enhancer = try Enhancer.standard()
         var options = EnhanceOptions(preset: preset, theme: theme, geometry: crop, proxyLongSide: proxySize)
         options.search.budget = budget

@@ -17,11 +17,12 @@ public struct EnhanceOptions: Sendable, Hashable {
     public var geometry: Bool = true
     /// Search settings (budget, seed, margin).
     public var search = SearchOptions()
-    /// Long side of the judging proxy in pixels. Default 512 (the factors' working size).
-    public var proxyLongSide: Int = 512
+    /// Long side of the judging proxy in pixels. Default 384: the factors, BRISQUE and the ΔE
+    /// penalty scale with its area, NIMA reads 224 px anyway.
+    public var proxyLongSide: Int = 384
 
     public init(preset: String? = nil, theme: String? = nil, geometry: Bool = true,
-                search: SearchOptions = SearchOptions(), proxyLongSide: Int = 512) {
+                search: SearchOptions = SearchOptions(), proxyLongSide: Int = 384) {
         self.preset = preset
         self.theme = theme
         self.geometry = geometry
@@ -110,6 +111,10 @@ public final class Enhancer: @unchecked Sendable {
         let boxes = faces?.detect(proxy).map { FaceBox(x: $0.x, y: $0.y, width: $0.width, height: $0.height, confidence: $0.score) } ?? []
         let search = EditSearch(judge: judge, renderer: renderer, space: SearchSpace(preset: preset, geometry: options.geometry), faces: boxes)
         let result = try search.run(options.search)
+        if ProcessInfo.processInfo.environment["IAA_TIMING"] != nil {
+            FileHandle.standardError.write(Data(("search timing: " + search.timing.sorted { $0.key < $1.key }
+                .map { "\($0.key) \(String(format: "%.3f", $0.value)) s" }.joined(separator: ", ") + "\n").utf8))
+        }
         var steps: [EditStep] = []
         let chain = result.best.chain
         if chain.edits.count > 1 {
@@ -161,10 +166,20 @@ public final class Enhancer: @unchecked Sendable {
             throw IAAError(.invalidArgument, path: path, "has an extension iaa-enhance cannot write (use .jpg, .png, .webp or .tif)")
         }
         let url = URL(fileURLWithPath: path)
+        var isDir: ObjCBool = false
+        let folder = url.deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+            throw IAAError(.writeFailed, path: path, "cannot be written: the folder \(folder) does not exist")
+        }
         let staging = url.deletingLastPathComponent().appendingPathComponent(
             "." + url.deletingPathExtension().lastPathComponent + AtomicWrite.temporaryMarker + "render." + format.fileExtension).path
         defer { unlink(staging) }
-        try ChainRenderer.render(e.chain, photo: photo, to: staging, options: save, context: EditContext(looks: looks))
-        try MetadataEmbedder.embed(record(e), into: staging, mode: .copy(to: path), overwriteRating: true)
+        do {
+            try ChainRenderer.render(e.chain, photo: photo, to: staging, options: save, context: EditContext(looks: looks))
+            try MetadataEmbedder.embed(record(e), into: staging, mode: .copy(to: path), overwriteRating: true)
+        } catch let error as IAAError where error.path == staging {
+            // The staging file is an implementation detail: name the file the user asked for.
+            throw IAAError(error.kind, path: path, error.problem)
+        }
     }
 }

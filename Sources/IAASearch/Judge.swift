@@ -22,8 +22,11 @@ public struct Observation: Sendable {
 public struct FactorVerdict: Sendable, Hashable {
     /// Factor id as in the preset's weights ("aesthetic", "quality", "exposure" …).
     public var id: String
-    /// 0…10, 10 best (for two-sided factors: 10 at the ideal).
+    /// 0…10, 10 best (for two-sided factors: 10 at the ideal), as the factor measured it.
     public var score: Double
+    /// The score the weighting used (see `Judge.verdict`): `score`, except that a two-sided
+    /// factor that was normal on the original gets only a quarter of any gain.
+    public var credited: Double
     /// Weight from the preset, renormalised over the factors that were measured.
     public var weight: Double
     /// F.740.4 level, when the factor has one.
@@ -36,8 +39,11 @@ public struct Verdict: Sendable {
     public var factors: [FactorVerdict]
     /// Σ weight × score, 0…10.
     public var weighted: Double
-    /// Edit-size penalty subtracted from `weighted` (score points).
+    /// Edit-size penalty subtracted from `weighted` (score points): parameter distance plus
+    /// perceptual change.
     public var penalty: Double
+    /// Mean CIEDE2000 between the candidate's proxy and the original's (same geometry).
+    public var change: Double
     /// Factors that fell from a normal level to a fault level compared with the original
     /// (any entry disqualifies the candidate).
     public var vetoes: [String]
@@ -65,6 +71,10 @@ public final class Judge: @unchecked Sendable {
     /// Penalty in score points for an edit at the edge of the preset's range, per parameter
     /// (quadratic in the normalised distance from identity). Default 0.12.
     public let penaltyPerFullEdit: Double
+    /// Penalty in score points per unit of mean CIEDE2000 the edit causes on the proxy.
+    /// Default 0.03: a change of 10 ΔE must buy 0.3 points of the weighted score. This is what
+    /// keeps good photos close to themselves: no factor gain is free.
+    public let penaltyPerDeltaE: Double
     private let nima: NIMA?
     private let brisque: Brisque?
     private let assessor = Assessor(factors: Assessor.classicalFactors(visuals: false))
@@ -72,8 +82,10 @@ public final class Judge: @unchecked Sendable {
     /// - Parameters:
     ///   - nima: the learned aesthetic model; nil leaves the "aesthetic" weight out.
     ///   - brisque: technical quality; nil leaves the "quality" weight out.
-    public init(preset: Preset, nima: NIMA?, brisque: Brisque?, penaltyPerFullEdit: Double = 0.12) {
+    public init(preset: Preset, nima: NIMA?, brisque: Brisque?, penaltyPerFullEdit: Double = 0.12,
+                penaltyPerDeltaE: Double = 0.03) {
         self.preset = preset
+        self.penaltyPerDeltaE = penaltyPerDeltaE
         self.nima = nima
         self.brisque = brisque
         self.penaltyPerFullEdit = penaltyPerFullEdit
@@ -123,23 +135,36 @@ public final class Judge: @unchecked Sendable {
     }
 
     /// Judges a measurement. `original` is the untouched photo's measurement (for the veto;
-    /// nil when judging the original itself); `point` the edit that produced it (for the penalty).
-    public func verdict(_ m: Observation, original: Observation?, point: SearchPoint = .identity) -> Verdict {
-        var scores: [(String, Double, AttributeLevel?)] = []
+    /// nil when judging the original itself); `point` the edit that produced it and `change` the
+    /// mean CIEDE2000 it caused (for the penalty).
+    public func verdict(_ m: Observation, original: Observation?, point: SearchPoint = .identity, change: Double = 0) -> Verdict {
+        var scores: [(String, Double, Double, AttributeLevel?)] = []
         for id in Preset.factorIDs {
             switch id {
-            case "aesthetic": if let a = m.aesthetic { scores.append((id, Self.aestheticScore(mean: a.mean), nil)) }
-            case "quality": if let q = m.brisque { scores.append((id, Self.qualityScore(brisque: q), nil)) }
-            default: if let r = m.factor(id) { scores.append((id, r.score, r.level)) }
+            case "aesthetic":
+                if let a = m.aesthetic { let s = Self.aestheticScore(mean: a.mean); scores.append((id, s, s, nil)) }
+            case "quality":
+                if let q = m.brisque { let s = Self.qualityScore(brisque: q); scores.append((id, s, s, nil)) }
+            default:
+                guard let r = m.factor(id) else { continue }
+                var credited = r.score
+                // Two-sided factors pull towards their ideal when the original is at a fault
+                // level. Inside the normal band a move towards the ideal is taste, not
+                // correction: it earns a quarter; a move away costs in full.
+                if case .twoSided = r.direction, let before = original?.factor(id), let l = before.level, !l.isFault,
+                   r.score > before.score {
+                    credited = before.score + 0.25 * (r.score - before.score)
+                }
+                scores.append((id, r.score, credited, r.level))
             }
         }
         let wsum = scores.reduce(0) { $0 + (preset.weights[$1.0] ?? 0) }
         var factors: [FactorVerdict] = []
         var weighted = 0.0
-        for (id, s, level) in scores {
+        for (id, s, c, level) in scores {
             let w = wsum > 0 ? (preset.weights[id] ?? 0) / wsum : 0
-            factors.append(FactorVerdict(id: id, score: s, weight: w, level: level))
-            weighted += w * s
+            factors.append(FactorVerdict(id: id, score: s, credited: c, weight: w, level: level))
+            weighted += w * c
         }
         var vetoes: [String] = []
         if let original {
@@ -148,7 +173,8 @@ public final class Judge: @unchecked Sendable {
                 if !before.isFault && now.isFault { vetoes.append(r.id) }
             }
         }
-        return Verdict(factors: factors, weighted: weighted, penalty: penaltyPerFullEdit * editSize(point),
+        return Verdict(factors: factors, weighted: weighted,
+                       penalty: penaltyPerFullEdit * editSize(point) + penaltyPerDeltaE * change, change: change,
                        vetoes: vetoes, observation: m)
     }
 }

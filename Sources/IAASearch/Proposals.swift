@@ -10,8 +10,10 @@ import IAAEdits
 ///   tint whose Bradford adaptation maps it closest to neutral (solved numerically on the edit's
 ///   own matrix, so the proposal and the render agree);
 /// - tilt: a confidently measured tilt (≥ 0.5°) → the straightening rotation;
-/// - noise: σ above 3 levels → a denoise strength growing with σ;
-/// - saturation: chroma far from the reference (> 0.3 stops) → half-way back in saturation.
+/// - noise: σ above the "none" level → a denoise strength growing with σ;
+/// - saturation: chroma far from the reference → half-way back in saturation.
+/// Only faults get a proposal (a factor at a fault level of F.740.4, or a confident tilt): a
+/// factor at its normal level is left to the search, which must pay for every change.
 /// Everything is clamped to the search space (the preset's bounds).
 public enum Proposals {
     /// One proposed edit, with the measurement behind it.
@@ -37,10 +39,11 @@ public enum Proposals {
             add(.straighten, ["straighten.degrees": straighten.raw],
                 "tilted \(String(format: "%.1f", straighten.raw))° (line confidence \(String(format: "%.2f", conf)))")
         }
-        if let e = observation.factor("exposure"), abs(e.raw) >= 0.15 {
+        func faulty(_ r: FactorResult) -> Bool { r.level?.isFault ?? false }
+        if let e = observation.factor("exposure"), faulty(e) {
             add(.exposure, ["exposure.ev": -e.raw], "exposure \(String(format: "%+.2f", e.raw)) EV from the target key")
         }
-        if let wb = observation.factor("whiteBalance"), let u = wb.measurement("greyEdgeU"), let v = wb.measurement("greyEdgeV") {
+        if let wb = observation.factor("whiteBalance"), faulty(wb), let u = wb.measurement("greyEdgeU"), let v = wb.measurement("greyEdgeV") {
             let tb = space.bounds("whiteBalance.temperature"), nb = space.bounds("whiteBalance.tint")
             let solved = neutralising(illuminant: (exp(u), 1, exp(v)),
                                       temperature: tb.map { $0.min...$0.max } ?? 0...0,
@@ -50,10 +53,10 @@ public enum Proposals {
                     "estimated illuminant cast b* \(String(format: "%.1f", -wb.raw))")
             }
         }
-        if let n = observation.factor("noise"), n.raw > 3 {
+        if let n = observation.factor("noise"), faulty(n) {
             add(.denoise, ["denoise.strength": min(100, (n.raw - 3) * 6)], "noise σ \(String(format: "%.1f", n.raw)) levels")
         }
-        if let s = observation.factor("saturation"), abs(s.raw) > 0.3 {
+        if let s = observation.factor("saturation"), faulty(s) {
             add(.colour, ["colour.saturation": (pow(2, -s.raw / 2) - 1) * 100],
                 "chroma \(String(format: "%+.2f", s.raw)) stops from the reference")
         }

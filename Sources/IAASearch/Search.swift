@@ -9,12 +9,12 @@ public struct SearchOptions: Sendable, Hashable {
     public var budget: Int = 40
     /// Seed of the dimension order; same input and seed give the same recipe. Default 0.
     public var seed: UInt64 = 0
-    /// Margin (score points, 0…10 scale) by which an edit must beat the original. Default 0.05.
-    public var margin: Double = 0.05
+    /// Margin (score points, 0…10 scale) by which an edit must beat the original. Default 0.1.
+    public var margin: Double = 0.1
     /// Parameters moved per round of coordinate ascent (each ± one step). Default 6.
     public var dimensionsPerRound: Int = 6
 
-    public init(budget: Int = 40, seed: UInt64 = 0, margin: Double = 0.05, dimensionsPerRound: Int = 6) {
+    public init(budget: Int = 40, seed: UInt64 = 0, margin: Double = 0.1, dimensionsPerRound: Int = 6) {
         self.budget = budget
         self.seed = seed
         self.margin = margin
@@ -70,16 +70,36 @@ public final class EditSearch: @unchecked Sendable {
         self.faces = faces
     }
 
+    /// Seconds spent per stage so far ("render", "change", "factors", "nima"), for tuning.
+    public private(set) var timing: [String: Double] = [:]
+
+    private func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        defer { timing[stage, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
+        return try body()
+    }
+
     /// Renders and judges `points` (in one NIMA batch) against `original`.
     public func evaluate(_ points: [SearchPoint], original: Observation?) throws -> [Candidate] {
         let chains = try points.map { try $0.chain() }
         let renderer = self.renderer
-        let rendered = try parallelMap(points.count) { i in try renderer.render(chains[i]) }
+        let rendered = try timed("render") { try parallelMap(points.count) { i in try renderer.render(chains[i]) } }
+        // Perceptual change against the same geometry without the tonal/colour edits (the
+        // geometry-only prefix is in the renderer's cache), so straightening is not charged
+        // for moving every pixel.
+        let changes = try timed("change") { try parallelMap(points.count) { i -> Double in
+            let geometry = SearchPoint(values: points[i].values.filter { $0.key.hasPrefix("straighten.") || $0.key.hasPrefix("crop.") })
+            if geometry == points[i] { return 0 }
+            let reference = try renderer.render(try geometry.chain())
+            guard reference.width == rendered[i].width, reference.height == rendered[i].height else { return 0 }
+            return ColorScience.meanDeltaE2000(reference, rendered[i], step: 4)
+        } }
         let faceLists = rendered.indices.map { shiftedFaces(points[$0], rendered[$0]) }
-        let observations = judge.measure(rendered, faces: faceLists)
+        let observations = timed("judge") { judge.measure(rendered, faces: faceLists) }
         return points.indices.map { i in
             Candidate(point: points[i], chain: chains[i],
-                      verdict: judge.verdict(observations[i], original: original, point: points[i]), proxy: rendered[i])
+                      verdict: judge.verdict(observations[i], original: original, point: points[i], change: changes[i]),
+                      proxy: rendered[i])
         }
     }
 

@@ -87,13 +87,13 @@ nonisolated(unsafe) let degradations: [(String, @Sendable (RGBImage, UInt64) thr
     ("clean", { img, _ in img }),
     ("ev-1.5", { img, _ in linearGains(img, 0.3536, 0.3536, 0.3536) }),
     ("ev+1", { img, _ in linearGains(img, 2, 2, 2) }),
-    ("warm", { img, _ in linearGains(img, 1.15, 1.0, 0.75) }),
-    ("cold", { img, _ in linearGains(img, 0.82, 0.96, 1.2) }),
+    ("warm", { img, _ in linearGains(img, 1.08, 1.0, 0.86) }),
+    ("cold", { img, _ in linearGains(img, 0.9, 0.98, 1.12) }),
     ("sat0.6", { img, _ in scaleChroma(img, 0.6) }),
     ("noise12", { img, s in addNoise(img, sigma: 12, seed: s) }),
     ("tilt3", { img, _ in try tilt(img, degrees: 3) }),
-    ("ev-1.5+warm", { img, _ in linearGains(img, 0.3536 * 1.15, 0.3536, 0.3536 * 0.75) }),
-    ("cold+sat0.6", { img, _ in linearGains(scaleChroma(img, 0.6), 0.82, 0.96, 1.2) }),
+    ("ev-1.5+warm", { img, _ in linearGains(img, 0.3536 * 1.08, 0.3536, 0.3536 * 0.86) }),
+    ("cold+sat0.6", { img, _ in linearGains(scaleChroma(img, 0.6), 0.9, 0.98, 1.12) }),
     ("ev-1+noise12", { img, s in addNoise(linearGains(img, 0.5, 0.5, 0.5), sigma: 12, seed: s) }),
 ]
 
