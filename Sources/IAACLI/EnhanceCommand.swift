@@ -117,9 +117,11 @@ struct EnhanceCommand: ParsableCommand {
     }
 
     static func jsonLine(_ r: Enhancement, input: String, output: String) -> String {
+        // A vetoed step has total −∞: JSON has no infinity, write null.
+        func num(_ v: Double) -> JSONValue { v.isFinite ? .number(CanonicalJSON.rounded(v)) : .null }
         func factors(_ v: Verdict) -> JSONValue {
             .object(Dictionary(uniqueKeysWithValues: v.factors.map { f in
-                var o: [String: JSONValue] = ["score": .number(CanonicalJSON.rounded(f.score)), "weight": .number(CanonicalJSON.rounded(f.weight))]
+                var o: [String: JSONValue] = ["score": num((f.score)), "weight": num((f.weight))]
                 if let l = f.level { o["level"] = .number(Double(l.value)); o["label"] = .string(l.label) }
                 return (f.id, JSONValue.object(o))
             }))
@@ -127,13 +129,13 @@ struct EnhanceCommand: ParsableCommand {
         var o: [String: JSONValue] = [
             "input": .string(input), "output": .string(output), "preset": .string(r.preset.id),
             "recipe": r.chain.json, "evaluations": .number(Double(r.search.evaluations)),
-            "before": .object(["total": .number(CanonicalJSON.rounded(r.before.total)), "factors": factors(r.before)]),
-            "after": .object(["total": .number(CanonicalJSON.rounded(r.after.total)), "factors": factors(r.after),
-                              "penalty": .number(CanonicalJSON.rounded(r.after.penalty))]),
-            "steps": .array(r.steps.map { .object(["edit": .string($0.edit.description), "total": .number(CanonicalJSON.rounded($0.verdict.total))]) }),
+            "before": .object(["total": num((r.before.total)), "factors": factors(r.before)]),
+            "after": .object(["total": num((r.after.total)), "factors": factors(r.after),
+                              "penalty": num((r.after.penalty))]),
+            "steps": .array(r.steps.map { .object(["edit": .string($0.edit.description), "total": num(($0.verdict.total))]) }),
         ]
         if let b = r.before.observation.aesthetic, let a = r.after.observation.aesthetic {
-            o["nima"] = .object(["before": .number(CanonicalJSON.rounded(b.mean)), "after": .number(CanonicalJSON.rounded(a.mean))])
+            o["nima"] = .object(["before": num((b.mean)), "after": num((a.mean))])
         }
         return CanonicalJSON.encode(.object(o))
     }
