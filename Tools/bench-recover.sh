@@ -17,7 +17,7 @@
 # against `vips copy` of the same file (decode + encode), medians of 3 runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUDGET=${BUDGET:-40}
+BUDGET=${BUDGET:-32}
 swift build -c release --product iaa-enhance >/dev/null
 swift build -c release --product iaa-bench-recover >/dev/null
 BIN=$(swift build -c release --show-bin-path)

@@ -38,7 +38,7 @@ struct EnhanceCommand: ParsableCommand {
     var crop = true
 
     @Option(help: ArgumentHelp("Candidates the judge evaluates per photo.", valueName: "N"))
-    var budget = 40
+    var budget = 32
 
     @Option(help: ArgumentHelp("Seed of the search order (same photo and seed, same recipe).", valueName: "N"))
     var seed: UInt64 = 0

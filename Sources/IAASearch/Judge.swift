@@ -69,11 +69,11 @@ public final class Judge: @unchecked Sendable {
     /// The preset whose weights and bounds are used.
     public let preset: Preset
     /// Penalty in score points for an edit at the edge of the preset's range, per parameter
-    /// (quadratic in the normalised distance from identity). Default 0.12.
+    /// (quadratic in the normalised distance from identity). Default 0.05.
     public let penaltyPerFullEdit: Double
     /// Penalty in score points per unit of mean CIEDE2000 the edit causes on the proxy.
-    /// Default 0.03: a change of 10 ΔE must buy 0.3 points of the weighted score. This is what
-    /// keeps good photos close to themselves: no factor gain is free.
+    /// Default 0.012: a change of 10 ΔE must buy 0.12 points of the weighted score (fixing a
+    /// fault of a factor weighted 0.1 from score 3 to 9 buys 0.6). No factor gain is free.
     public let penaltyPerDeltaE: Double
     private let nima: NIMA?
     private let brisque: Brisque?
@@ -82,8 +82,8 @@ public final class Judge: @unchecked Sendable {
     /// - Parameters:
     ///   - nima: the learned aesthetic model; nil leaves the "aesthetic" weight out.
     ///   - brisque: technical quality; nil leaves the "quality" weight out.
-    public init(preset: Preset, nima: NIMA?, brisque: Brisque?, penaltyPerFullEdit: Double = 0.12,
-                penaltyPerDeltaE: Double = 0.03) {
+    public init(preset: Preset, nima: NIMA?, brisque: Brisque?, penaltyPerFullEdit: Double = 0.05,
+                penaltyPerDeltaE: Double = 0.012) {
         self.preset = preset
         self.penaltyPerDeltaE = penaltyPerDeltaE
         self.nima = nima

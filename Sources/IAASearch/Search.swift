@@ -5,16 +5,16 @@ import IAAEdits
 
 /// How a search runs.
 public struct SearchOptions: Sendable, Hashable {
-    /// Candidates judged, the original included. Default 40.
-    public var budget: Int = 40
+    /// Candidates judged, the original included. Default 32.
+    public var budget: Int = 32
     /// Seed of the dimension order; same input and seed give the same recipe. Default 0.
     public var seed: UInt64 = 0
-    /// Margin (score points, 0…10 scale) by which an edit must beat the original. Default 0.1.
-    public var margin: Double = 0.1
+    /// Margin (score points, 0…10 scale) by which an edit must beat the original. Default 0.08.
+    public var margin: Double = 0.08
     /// Parameters moved per round of coordinate ascent (each ± one step). Default 6.
     public var dimensionsPerRound: Int = 6
 
-    public init(budget: Int = 40, seed: UInt64 = 0, margin: Double = 0.1, dimensionsPerRound: Int = 6) {
+    public init(budget: Int = 32, seed: UInt64 = 0, margin: Double = 0.08, dimensionsPerRound: Int = 6) {
         self.budget = budget
         self.seed = seed
         self.margin = margin
@@ -123,6 +123,8 @@ public final class EditSearch: @unchecked Sendable {
     /// Runs the search.
     public func run(_ options: SearchOptions) throws -> SearchResult {
         var budget = max(1, options.budget)
+        // IAA_TRACE=1 prints every judged candidate (tuning aid).
+        let trace = ProcessInfo.processInfo.environment["IAA_TRACE"] != nil
         var seen: [SearchPoint: Candidate] = [:]
         func judge(_ points: [SearchPoint], original: Observation?) throws -> [Candidate] {
             var fresh: [SearchPoint] = []
@@ -132,6 +134,12 @@ public final class EditSearch: @unchecked Sendable {
             // independent of the order the points were proposed in.
             fresh.sort { $0.description < $1.description }
             let out = try evaluate(fresh, original: original)
+            if trace {
+                for c in out {
+                    let f = c.verdict.factors.map { "\($0.id.prefix(4))=\(String(format: "%.1f", $0.credited))" }.joined(separator: " ")
+                    FileHandle.standardError.write(Data("  \(String(format: "%.3f", c.verdict.total)) pen \(String(format: "%.3f", c.verdict.penalty)) ΔE \(String(format: "%.1f", c.verdict.change)) \(c.point) | \(f) \(c.verdict.vetoes)\n".utf8))
+                }
+            }
             budget -= out.count
             for c in out { seen[c.point] = c }
             return out
