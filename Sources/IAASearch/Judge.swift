@@ -44,6 +44,9 @@ public struct Verdict: Sendable {
     public var penalty: Double
     /// Mean CIEDE2000 between the candidate's proxy and the original's (same geometry).
     public var change: Double
+    /// Share of pixels newly clipped to white or crushed to black by the edit (negative when
+    /// the edit recovered some).
+    public var clipping: Double
     /// Factors that fell from a normal level to a fault level compared with the original
     /// (any entry disqualifies the candidate).
     public var vetoes: [String]
@@ -72,9 +75,13 @@ public final class Judge: @unchecked Sendable {
     /// (quadratic in the normalised distance from identity). Default 0.05.
     public let penaltyPerFullEdit: Double
     /// Penalty in score points per unit of mean CIEDE2000 the edit causes on the proxy.
-    /// Default 0.012: a change of 10 ΔE must buy 0.12 points of the weighted score (fixing a
+    /// Default 0.02: a change of 10 ΔE must buy 0.2 points of the weighted score (fixing a
     /// fault of a factor weighted 0.1 from score 3 to 9 buys 0.6). No factor gain is free.
     public let penaltyPerDeltaE: Double
+    /// Penalty in score points per unit share of pixels the edit newly clips or crushes.
+    /// Default 10: clipping 5 % more of the frame costs 0.5 points. Lost detail is a fault the
+    /// factors see only through their averages.
+    public let penaltyPerClippedShare: Double
     private let nima: NIMA?
     private let brisque: Brisque?
     private let assessor = Assessor(factors: Assessor.classicalFactors(visuals: false))
@@ -83,8 +90,9 @@ public final class Judge: @unchecked Sendable {
     ///   - nima: the learned aesthetic model; nil leaves the "aesthetic" weight out.
     ///   - brisque: technical quality; nil leaves the "quality" weight out.
     public init(preset: Preset, nima: NIMA?, brisque: Brisque?, penaltyPerFullEdit: Double = 0.05,
-                penaltyPerDeltaE: Double = 0.012) {
+                penaltyPerDeltaE: Double = 0.02, penaltyPerClippedShare: Double = 10) {
         self.preset = preset
+        self.penaltyPerClippedShare = penaltyPerClippedShare
         self.penaltyPerDeltaE = penaltyPerDeltaE
         self.nima = nima
         self.brisque = brisque
@@ -136,8 +144,9 @@ public final class Judge: @unchecked Sendable {
 
     /// Judges a measurement. `original` is the untouched photo's measurement (for the veto;
     /// nil when judging the original itself); `point` the edit that produced it and `change` the
-    /// mean CIEDE2000 it caused (for the penalty).
-    public func verdict(_ m: Observation, original: Observation?, point: SearchPoint = .identity, change: Double = 0) -> Verdict {
+    /// mean CIEDE2000 and the share of newly clipped pixels it caused (for the penalty).
+    public func verdict(_ m: Observation, original: Observation?, point: SearchPoint = .identity, change: Double = 0,
+                        clipping: Double = 0) -> Verdict {
         var scores: [(String, Double, Double, AttributeLevel?)] = []
         for id in Preset.factorIDs {
             switch id {
@@ -174,7 +183,9 @@ public final class Judge: @unchecked Sendable {
             }
         }
         return Verdict(factors: factors, weighted: weighted,
-                       penalty: penaltyPerFullEdit * editSize(point) + penaltyPerDeltaE * change, change: change,
+                       penalty: penaltyPerFullEdit * editSize(point) + penaltyPerDeltaE * change
+                           + penaltyPerClippedShare * max(0, clipping),
+                       change: change, clipping: clipping,
                        vetoes: vetoes, observation: m)
     }
 }

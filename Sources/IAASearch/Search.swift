@@ -9,12 +9,12 @@ public struct SearchOptions: Sendable, Hashable {
     public var budget: Int = 32
     /// Seed of the dimension order; same input and seed give the same recipe. Default 0.
     public var seed: UInt64 = 0
-    /// Margin (score points, 0…10 scale) by which an edit must beat the original. Default 0.08.
-    public var margin: Double = 0.08
+    /// Margin (score points, 0…10 scale) by which an edit must beat the original. Default 0.15.
+    public var margin: Double = 0.15
     /// Parameters moved per round of coordinate ascent (each ± one step). Default 6.
     public var dimensionsPerRound: Int = 6
 
-    public init(budget: Int = 32, seed: UInt64 = 0, margin: Double = 0.08, dimensionsPerRound: Int = 6) {
+    public init(budget: Int = 32, seed: UInt64 = 0, margin: Double = 0.15, dimensionsPerRound: Int = 6) {
         self.budget = budget
         self.seed = seed
         self.margin = margin
@@ -87,20 +87,35 @@ public final class EditSearch: @unchecked Sendable {
         // Perceptual change against the same geometry without the tonal/colour edits (the
         // geometry-only prefix is in the renderer's cache), so straightening is not charged
         // for moving every pixel.
-        let changes = try timed("change") { try parallelMap(points.count) { i -> Double in
+        let changes = try timed("change") { try parallelMap(points.count) { i -> (Double, Double) in
             let geometry = SearchPoint(values: points[i].values.filter { $0.key.hasPrefix("straighten.") || $0.key.hasPrefix("crop.") })
-            if geometry == points[i] { return 0 }
+            if geometry == points[i] { return (0, 0) }
             let reference = try renderer.render(try geometry.chain())
-            guard reference.width == rendered[i].width, reference.height == rendered[i].height else { return 0 }
-            return ColorScience.meanDeltaE2000(reference, rendered[i], step: 4)
+            guard reference.width == rendered[i].width, reference.height == rendered[i].height else { return (0, 0) }
+            return (ColorScience.meanDeltaE2000(reference, rendered[i], step: 4),
+                    Self.clippedShare(rendered[i]) - Self.clippedShare(reference))
         } }
         let faceLists = rendered.indices.map { shiftedFaces(points[$0], rendered[$0]) }
         let observations = timed("judge") { judge.measure(rendered, faces: faceLists) }
         return points.indices.map { i in
             Candidate(point: points[i], chain: chains[i],
-                      verdict: judge.verdict(observations[i], original: original, point: points[i], change: changes[i]),
+                      verdict: judge.verdict(observations[i], original: original, point: points[i],
+                                            change: changes[i].0, clipping: changes[i].1),
                       proxy: rendered[i])
         }
+    }
+
+    /// Share of pixels clipped to white (brightest channel ≥ 254) or crushed to black (≤ 1):
+    /// detail no later edit can bring back.
+    static func clippedShare(_ image: RGBImage) -> Double {
+        var n = 0
+        image.pixels.withUnsafeBufferPointer { p in
+            for i in 0..<image.pixelCount {
+                let m = max(p[3 * i], p[3 * i + 1], p[3 * i + 2])
+                if m >= 254 || m <= 1 { n += 1 }
+            }
+        }
+        return Double(n) / Double(max(1, image.pixelCount))
     }
 
     /// Face boxes moved as the geometry of `point` moves the frame (rotation ignored: at most a

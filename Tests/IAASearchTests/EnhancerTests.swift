@@ -28,8 +28,8 @@ final class EnhancerTests: XCTestCase {
     }
 
     func testWarmCastIsCooled() throws {
-        let original = try Support.photo("columbia_crew.jpg")
-        let warm = Support.gains(original, 1.15, 1.0, 0.75)  // a clear cast (b* about +12)
+        let original = try Support.photo("vintage_cars.jpg")
+        let warm = Support.gains(original, 1.08, 1.0, 0.86)  // the benchmark's warm cast
         let e = try Support.enhancer.enhance(proxy: warm, preset: natural, options: Support.options())
         let t = (e.chain.edit(.whiteBalance)?.base as? WhiteBalanceEdit)?.params.temperature ?? 0
         XCTAssertLessThan(t, -2, "\(e.chain)")
