@@ -29,18 +29,22 @@ for p in "$@"; do
   if [ -d "$p" ]; then while IFS= read -r f; do photos+=("$f"); done < <(find "$p" -type f \( -iname '*.jpg' -o -iname '*.png' \) | sort)
   else photos+=("$p"); fi
 done
-"$BIN/iaa-bench-recover" degrade "$W" "${photos[@]}"
+[ -d "$W/ref" ] || "$BIN/iaa-bench-recover" degrade "$W" "${photos[@]}"
 
 start=$(date +%s)
 for d in "$W"/deg/*/; do
   kind=$(basename "$d")
   mkdir -p "$W/iaa/$kind" "$W/im-gamma/$kind" "$W/im-gray/$kind"
   geo=--no-crop; case "$kind" in tilt*) geo=--crop;; esac
-  "$BIN/iaa-enhance" "$d" -o "$W/iaa/$kind/" $geo --budget "$BUDGET" --json > "$W/iaa/$kind.jsonl" 2> "$W/iaa/$kind.err" || true
+  # (A finished kind is kept when BENCH_DIR is reused, so an interrupted run can resume.)
+  if [ ! -f "$W/iaa/$kind.done" ]; then
+    "$BIN/iaa-enhance" "$d" -o "$W/iaa/$kind/" $geo --budget "$BUDGET" --json > "$W/iaa/$kind.jsonl" 2> "$W/iaa/$kind.err" || true
+    touch "$W/iaa/$kind.done"
+  fi
   for f in "$d"*.png; do
     n=$(basename "$f")
     convert "$f" -auto-level -auto-gamma "$W/im-gamma/$kind/$n"
-    read -r mr mg mb < <(convert "$f" -auto-level -format "%[fx:mean.r] %[fx:mean.g] %[fx:mean.b]" info:)
+    read -r mr mg mb < <(convert "$f" -auto-level -format "%[fx:mean.r] %[fx:mean.g] %[fx:mean.b]\n" info:)
     read -r kr kg kb < <(awk -v r="$mr" -v g="$mg" -v b="$mb" 'BEGIN { m = (r + g + b) / 3; printf "%f %f %f\n", m / (r > 0 ? r : 1), m / (g > 0 ? g : 1), m / (b > 0 ? b : 1) }')
     convert "$f" -auto-level -channel R -evaluate multiply "$kr" -channel G -evaluate multiply "$kg" \
       -channel B -evaluate multiply "$kb" +channel "$W/im-gray/$kind/$n"
