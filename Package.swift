@@ -49,10 +49,15 @@ let package = Package(
         // Whole-photo assessment: one proxy decode, then every model and factor (score, tag).
         .target(name: "IAAScoring", dependencies: ["IAAAssessment", "IAAModels", "IAAImaging", "IAAMetadata", "IAACore"]),
         .target(name: "IAACLI", dependencies: [
-            "IAACore", "IAAImaging", "IAAMetadata", "IAAAssessment", "IAAScoring",
+            "IAACore", "IAAImaging", "IAAMetadata", "IAAAssessment", "IAAScoring", "IAASearch", "IAAEdits",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "iaa-enhance", dependencies: ["IAACLI"]),
+        // The aesthetic judge and the edit search behind `iaa-enhance photo.jpg`.
+        .target(name: "IAASearch", dependencies: ["IAAEdits", "IAAAssessment", "IAAModels", "IAAImaging", "IAAMetadata", "IAACore"]),
+        .testTarget(name: "IAASearchTests", dependencies: ["IAASearch", "IAAEdits", "IAAAssessment", "IAAImaging", "IAACore"]),
+        // Degrade-and-recover benchmark driver (Tools/bench-recover.sh).
+        .executableTarget(name: "iaa-bench-recover", dependencies: ["IAASearch", "IAAEdits", "IAAImaging", "IAACore"]),
         // Benchmark drivers (Tools/bench-*.sh); not installed, not part of the product.
         .executableTarget(name: "iaa-bench-io", dependencies: ["IAAImaging"]),
         .executableTarget(name: "iaa-bench-metadata", dependencies: ["IAAMetadata", "IAACore"]),

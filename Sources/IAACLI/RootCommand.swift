@@ -14,7 +14,8 @@ public struct IAAEnhanceCommand: ParsableCommand {
         processed, and a summary lists the failures); 2 the command line was wrong.
         """,
         version: version,
-        subcommands: [ScoreCommand.self, TagCommand.self, ReadCommand.self, InfoCommand.self]
+        subcommands: [EnhanceCommand.self, ScoreCommand.self, TagCommand.self, ReadCommand.self, InfoCommand.self],
+        defaultSubcommand: EnhanceCommand.self
     )
 
     public init() {}

@@ -31,7 +31,10 @@ final class CLITests: XCTestCase {
     func testUsageErrorsExitWithTwo() throws {
         XCTAssertEqual(try iaa("info").0, 2)
         XCTAssertEqual(try iaa("info", "--no-such-flag", "x.jpg").0, 2)
-        XCTAssertEqual(try iaa("no-such-command").0, 2)
+        XCTAssertEqual(try iaa("enhance", "--no-such-flag", "x.jpg").0, 2)
+        XCTAssertEqual(try iaa("--budget", "0", "x.jpg").0, 2)
+        // enhance is the default subcommand: an unknown word is a photo that cannot be read.
+        XCTAssertEqual(try iaa("no-such-photo.jpg").0, 1)
         XCTAssertEqual(try iaa("info", "--max-megapixels", "-3", "x.jpg").0, 2)
     }
 

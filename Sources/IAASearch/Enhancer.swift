@@ -1,0 +1,185 @@
+import Foundation
+import IAAAssessment
+import IAACore
+import IAAEdits
+import IAAImaging
+import IAAMetadata
+import IAAModels
+
+/// What the user asked for.
+public struct EnhanceOptions: Sendable, Hashable {
+    /// Preset id (`natural`, `vivid`, `portrait`, `landscape`, `night`, `bw`); nil chooses by
+    /// `theme`, and `natural` without one.
+    public var preset: String? = nil
+    /// The photo's theme, from a scene classifier, if any (chooses the preset when none is named).
+    public var theme: String? = nil
+    /// Allow geometric edits (straighten, crop). False keeps the input's size. Default true.
+    public var geometry: Bool = true
+    /// Search settings (budget, seed, margin).
+    public var search = SearchOptions()
+    /// Long side of the judging proxy in pixels. Default 384: the factors, BRISQUE and the ΔE
+    /// penalty scale with its area, NIMA reads 224 px anyway.
+    public var proxyLongSide: Int = 384
+
+    public init(preset: String? = nil, theme: String? = nil, geometry: Bool = true,
+                search: SearchOptions = SearchOptions(), proxyLongSide: Int = 384) {
+        self.preset = preset
+        self.theme = theme
+        self.geometry = geometry
+        self.search = search
+        self.proxyLongSide = proxyLongSide
+    }
+}
+
+/// One edit of the winning chain and the judge's verdict after it (prefixes of the chain,
+/// applied one edit at a time).
+public struct EditStep: Sendable {
+    /// The edit, as `exposure{"ev":0.5}`.
+    public var edit: AnyEdit
+    /// The verdict on the chain up to and including this edit.
+    public var verdict: Verdict
+}
+
+/// The outcome of enhancing one photo (before anything is written).
+public struct Enhancement: Sendable {
+    public var preset: Preset
+    /// The winning recipe (empty when the original won).
+    public var chain: EditChain
+    /// The judge on the original proxy.
+    public var before: Verdict
+    /// The judge on the winner's proxy.
+    public var after: Verdict
+    /// Per-edit verdicts along the winning chain.
+    public var steps: [EditStep]
+    /// The search's details.
+    public var search: SearchResult
+    /// Original and result proxies (for side-by-side views).
+    public var beforeProxy: RGBImage
+    public var afterProxy: RGBImage
+}
+
+/// Enhances photos: judges a proxy, searches edits on it, renders the winner once at full
+/// resolution as one libvips pipeline and writes it atomically with the original's metadata
+/// and the aesthetic record (levels, scores, models, recipe, score before and after).
+public final class Enhancer: @unchecked Sendable {
+    public let presets: [String: Preset]
+    public let looks: LookLibrary
+    let nima: NIMA?
+    let brisque: Brisque?
+    let faces: YuNet?
+
+    public init(presets: [String: Preset], looks: LookLibrary, nima: NIMA?, brisque: Brisque?, faces: YuNet?) {
+        self.presets = presets
+        self.looks = looks
+        self.nima = nima
+        self.brisque = brisque
+        self.faces = faces
+    }
+
+    /// The bundled presets and looks with NIMA, BRISQUE and YuNet from the Weights folder.
+    public static func standard() throws -> Enhancer {
+        let looks = try LookLibrary.bundled()
+        return Enhancer(presets: try Preset.bundled(looks: looks), looks: looks,
+                        nima: try NIMA.load(), brisque: try Brisque(), faces: try YuNet.load())
+    }
+
+    /// Which preset: the named one, else the one named like the theme, else `natural`.
+    public func preset(named name: String?, theme: String?) throws -> Preset {
+        if let name {
+            guard let p = presets[name] else {
+                throw IAAError(.invalidArgument, path: nil,
+                               "Unknown preset \"\(name)\" (available: \(presets.keys.sorted().joined(separator: ", ")))")
+            }
+            return p
+        }
+        if let theme, let p = presets[theme.lowercased()] { return p }
+        guard let p = presets["natural"] else { throw IAAError(.invalidArgument, path: nil, "The bundled preset \"natural\" is missing") }
+        return p
+    }
+
+    /// Judges and searches `photo`'s proxy.
+    public func enhance(_ photo: Photo, options: EnhanceOptions = EnhanceOptions()) throws -> Enhancement {
+        let preset = try preset(named: options.preset, theme: options.theme)
+        let proxy = try photo.proxy(longSide: options.proxyLongSide)
+        return try enhance(proxy: proxy, preset: preset, options: options)
+    }
+
+    /// Judges and searches an already decoded proxy.
+    public func enhance(proxy: RGBImage, preset: Preset, options: EnhanceOptions) throws -> Enhancement {
+        let judge = Judge(preset: preset, nima: nima, brisque: brisque)
+        let renderer = try ChainRenderer(proxy: proxy, context: EditContext(looks: looks), capacity: 48)
+        let boxes = faces?.detect(proxy).map { FaceBox(x: $0.x, y: $0.y, width: $0.width, height: $0.height, confidence: $0.score) } ?? []
+        let search = EditSearch(judge: judge, renderer: renderer, space: SearchSpace(preset: preset, geometry: options.geometry), faces: boxes)
+        let result = try search.run(options.search)
+        if ProcessInfo.processInfo.environment["IAA_TIMING"] != nil {
+            FileHandle.standardError.write(Data(("search timing: " + search.timing.sorted { $0.key < $1.key }
+                .map { "\($0.key) \(String(format: "%.3f", $0.value)) s" }.joined(separator: ", ") + "\n").utf8))
+        }
+        var steps: [EditStep] = []
+        let chain = result.best.chain
+        if chain.edits.count > 1 {
+            // Prefixes are cached, so each step costs one edit on the proxy and one judgement.
+            let prefixes = (1..<chain.edits.count).map { SearchPoint(chain: chain.prefix($0)) }
+            let judged = try search.evaluate(prefixes, original: result.original.verdict.observation)
+            for (i, c) in judged.enumerated() { steps.append(EditStep(edit: chain.edits[i], verdict: c.verdict)) }
+        }
+        if let last = chain.edits.last { steps.append(EditStep(edit: last, verdict: result.best.verdict)) }
+        return Enhancement(preset: preset, chain: chain, before: result.original.verdict, after: result.best.verdict,
+                           steps: steps, search: result, beforeProxy: proxy, afterProxy: result.best.proxy)
+    }
+
+    /// The aesthetic record of the result.
+    public func record(_ e: Enhancement) -> AestheticRecord {
+        var levels: [F7404Attribute: Int] = [:]
+        var scores: [F7404Attribute: Double] = [:]
+        for r in e.after.observation.factors {
+            guard let level = r.level, let a = F7404Attribute(rawValue: level.attribute.rawValue) else { continue }
+            levels[a] = level.value
+            switch r.direction {
+            case .twoSided(let ideal):
+                // The record places two-sided attributes on their level scale: 5 is normal,
+                // 0 the low end, 10 the high end.
+                let offset = (10 - r.score) / 2
+                scores[a] = min(10, max(0, r.raw < ideal ? 5 - offset : 5 + offset))
+            default:
+                scores[a] = r.score
+            }
+        }
+        let judge = Judge(preset: e.preset, nima: nima, brisque: brisque)
+        let clampAesthetic = { (v: Double) in min(10, max(1, v)) }
+        return AestheticRecord(
+            levels: levels, scores: scores,
+            aestheticScore: e.after.observation.aesthetic.map { clampAesthetic($0.mean) },
+            aestheticSpread: e.after.observation.aesthetic.map { min(4.5, max(0, $0.standardDeviation)) },
+            technicalScore: e.after.observation.brisque.map(Judge.qualityScore(brisque:)),
+            models: judge.models.map { ModelInfo(name: $0.name, version: $0.version) },
+            recipe: e.chain.canonicalJSON,
+            scoreBefore: e.before.observation.aesthetic.map { clampAesthetic($0.mean) },
+            scoreAfter: e.after.observation.aesthetic.map { clampAesthetic($0.mean) })
+    }
+
+    /// Renders the chain once at full resolution and writes `path` atomically: the pixels with
+    /// all of the original's metadata, then the aesthetic record spliced in (JPEG, PNG, WebP) or
+    /// in a sidecar `path.xmp` (TIFF). The destination never holds a half-written file.
+    public func write(_ e: Enhancement, photo: Photo, to path: String, save: SaveOptions = SaveOptions()) throws {
+        guard let format = OutputFormat(path: path) else {
+            throw IAAError(.invalidArgument, path: path, "has an extension iaa-enhance cannot write (use .jpg, .png, .webp or .tif)")
+        }
+        let url = URL(fileURLWithPath: path)
+        var isDir: ObjCBool = false
+        let folder = url.deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+            throw IAAError(.writeFailed, path: path, "cannot be written: the folder \(folder) does not exist")
+        }
+        let staging = url.deletingLastPathComponent().appendingPathComponent(
+            "." + url.deletingPathExtension().lastPathComponent + AtomicWrite.temporaryMarker + "render." + format.fileExtension).path
+        defer { unlink(staging) }
+        do {
+            try ChainRenderer.render(e.chain, photo: photo, to: staging, options: save, context: EditContext(looks: looks))
+            try MetadataEmbedder.embed(record(e), into: staging, mode: .copy(to: path), overwriteRating: true)
+        } catch let error as IAAError where error.path == staging {
+            // The staging file is an implementation detail: name the file the user asked for.
+            throw IAAError(error.kind, path: path, error.problem)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import IAACore
+import IAAEdits
+import IAASearch
+import XCTest
+
+final class JudgeTests: XCTestCase {
+    let natural = { try! Support.enhancer.preset(named: "natural", theme: nil) }()
+
+    func judge() -> Judge { Judge(preset: natural, nima: nil, brisque: nil) }
+
+    func testPushingANormalFactorToAFaultIsVetoed() throws {
+        let img = try Support.photo("tulip_field.jpg")
+        let j = judge()
+        let obs = j.measure([img, Support.gains(img, 0.08, 0.08, 0.08)])  // −3.6 EV
+        XCTAssertFalse(obs[0].factor("exposure")!.level!.isFault)
+        let v = j.verdict(obs[1], original: obs[0], point: SearchPoint(values: ["exposure.ev": -1]))
+        XCTAssertTrue(v.vetoes.contains("exposure"))
+        XCTAssertEqual(v.total, -.infinity)
+        XCTAssertTrue(j.verdict(obs[0], original: obs[0]).vetoes.isEmpty)
+    }
+
+    func testPenaltyGrowsWithEditSize() {
+        let j = judge()
+        let small = j.editSize(SearchPoint(values: ["exposure.ev": 0.25]))
+        let large = j.editSize(SearchPoint(values: ["exposure.ev": 1]))
+        XCTAssertEqual(j.editSize(.identity), 0)
+        XCTAssertEqual(large, 1, accuracy: 1e-9)  // the edge of natural's ±1 EV range
+        XCTAssertEqual(small, 1.0 / 16, accuracy: 1e-9)
+    }
+
+    func testWeightsAreRenormalisedOverMeasuredFactors() throws {
+        let j = judge()
+        let v = j.verdict(j.measure([try Support.photo("macaws.jpg")])[0], original: nil)
+        XCTAssertNil(v.factor("aesthetic"))  // no NIMA loaded
+        XCTAssertEqual(v.factors.reduce(0) { $0 + $1.weight }, 1, accuracy: 1e-9)
+        XCTAssertEqual(v.factors.count, 11)
+    }
+
+    func testAestheticScaleNeverActsAlone() {
+        // The learned score's weight is the preset's (0.3 in natural), so a full swing of it
+        // (0 → 10) cannot outweigh the classical factors together.
+        XCTAssertEqual(Judge.aestheticScore(mean: 3.5), 0)
+        XCTAssertEqual(Judge.aestheticScore(mean: 7.5), 10)
+        XCTAssertLessThan(natural.weights["aesthetic"]!, 0.5)
+    }
+}
