@@ -65,8 +65,10 @@ let package = Package(
         .executableTarget(name: "iaa-bench-quality", dependencies: ["IAAModels", "IAAImaging", "IAACore"]),
 
         .testTarget(name: "IAACoreTests", dependencies: ["IAACore"]),
-        .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore"]),
-        .testTarget(name: "IAACLITests", dependencies: ["IAACLI", "IAACore", "IAAImaging", "iaa-enhance"]),
+        // Fixture paths, process runner and exiftool helper shared by the test targets.
+        .target(name: "IAATestSupport", dependencies: ["IAACore"], path: "Sources/IAATestSupport"),
+        .testTarget(name: "IAAImagingTests", dependencies: ["IAAImaging", "IAACore", "IAATestSupport"]),
+        .testTarget(name: "IAACLITests", dependencies: ["IAACLI", "IAACore", "IAAImaging", "IAATestSupport", "iaa-enhance"]),
         .testTarget(name: "IAAMetadataTests", dependencies: ["IAAMetadata", "IAACore"]),
         // Release-only benchmark of IAANeural/IAAModels (run by Tools/bench-neural.sh).
         .executableTarget(name: "iaa-bench-neural", dependencies: ["IAAModels", "IAANeural", "IAAImaging", "IAACore"]),

@@ -1,3 +1,4 @@
+import IAATestSupport
 import Foundation
 import IAACore
 import XCTest
@@ -15,7 +16,7 @@ final class CLITests: XCTestCase {
         return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("iaa-enhance").path
     }()
 
-    func iaa(_ args: String...) throws -> (Int32, String, String) { try IAACLITests.run(Self.binary, args) }
+    func iaa(_ args: String...) throws -> (Int32, String, String) { try IAATestSupport.run(Self.binary, args) }
 
     func testHelpAndVersion() throws {
         let (rc, out, _) = try iaa("--help")

@@ -1,10 +1,11 @@
+import IAATestSupport
 import Foundation
 import IAACore
 import XCTest
 
 /// `iaa-enhance photo.jpg` as a process: small proxies and budgets keep the debug build quick.
 final class EnhanceCommandTests: XCTestCase {
-    func iaa(_ args: [String]) throws -> (Int32, String, String) { try IAACLITests.run(CLITests.binary, args) }
+    func iaa(_ args: [String]) throws -> (Int32, String, String) { try IAATestSupport.run(CLITests.binary, args) }
     let fast = ["--budget", "6", "--proxy", "160"]
 
     static let exiftoolConfig: String = {
@@ -29,9 +30,9 @@ final class EnhanceCommandTests: XCTestCase {
         XCTAssertNotNil(obj["before"])
         // EXIF kept (independent parser), iaa XMP with the recipe added.
         XCTAssertEqual(try exiftool("Make", output), "NIKON")
-        let (_, recipe, _) = try IAACLITests.run("/usr/bin/exiftool", ["-config", Self.exiftoolConfig, "-s3", "-XMP-iaa:Recipe", output])
+        let (_, recipe, _) = try IAATestSupport.run("/usr/bin/exiftool", ["-config", Self.exiftoolConfig, "-s3", "-XMP-iaa:Recipe", output])
         XCTAssertTrue(recipe.contains("iaa-recipe/1"), recipe)
-        let (_, score, _) = try IAACLITests.run("/usr/bin/exiftool", ["-config", Self.exiftoolConfig, "-s3", "-XMP-iaa:ScoreBefore", output])
+        let (_, score, _) = try IAATestSupport.run("/usr/bin/exiftool", ["-config", Self.exiftoolConfig, "-s3", "-XMP-iaa:ScoreBefore", output])
         XCTAssertFalse(score.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     }
 
@@ -70,6 +71,6 @@ final class EnhanceCommandTests: XCTestCase {
         XCTAssertEqual(try exiftool("FileType", dir + "/ex/carrots.explain.png"), "PNG")
         let steps = try String(contentsOfFile: dir + "/ex/carrots.explain.txt", encoding: .utf8)
         XCTAssertTrue(steps.contains("original"))
-        XCTAssertEqual(try IAACLITests.run(CLITests.binary, [Fixture.path("photos/carrots.jpg"), "--preset", "nope"]).0, 1)
+        XCTAssertEqual(try IAATestSupport.run(CLITests.binary, [Fixture.path("photos/carrots.jpg"), "--preset", "nope"]).0, 1)
     }
 }

@@ -1,3 +1,4 @@
+import IAATestSupport
 import Foundation
 import IAACLI
 import IAACore

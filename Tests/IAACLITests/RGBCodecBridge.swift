@@ -1,3 +1,4 @@
+import IAATestSupport
 import Foundation
 import IAACore
 import IAAImaging

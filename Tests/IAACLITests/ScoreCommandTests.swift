@@ -1,10 +1,11 @@
+import IAATestSupport
 import Foundation
 import IAACore
 import XCTest
 
 /// `iaa-enhance score` as a process.
 final class ScoreCommandTests: XCTestCase {
-    func iaa(_ args: [String]) throws -> (Int32, String, String) { try IAACLITests.run(CLITests.binary, args) }
+    func iaa(_ args: [String]) throws -> (Int32, String, String) { try IAATestSupport.run(CLITests.binary, args) }
 
     func testJSONHasTheDocumentedKeys() throws {
         let photo = Fixture.path("photos/tulip_field.jpg")

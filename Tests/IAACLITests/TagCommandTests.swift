@@ -1,10 +1,11 @@
+import IAATestSupport
 import Foundation
 import IAACore
 import XCTest
 
 /// `iaa-enhance tag` as a process: assessment written as XMP without touching a pixel.
 final class TagCommandTests: XCTestCase {
-    func iaa(_ args: [String]) throws -> (Int32, String, String) { try IAACLITests.run(CLITests.binary, args) }
+    func iaa(_ args: [String]) throws -> (Int32, String, String) { try IAATestSupport.run(CLITests.binary, args) }
     let config = Fixture.path("../../metadata/iaa-exiftool.config")
 
     /// The bytes from the first SOS marker on (entropy-coded data), for "no pixel re-encoded".
@@ -33,7 +34,7 @@ final class TagCommandTests: XCTestCase {
         let copy = dir + "/nikon.tagged.jpg"
         XCTAssertEqual(Fixture.sha256(photo), original)
         XCTAssertEqual(scanData(copy), scanData(photo), "pixels were re-encoded")
-        let level = try IAACLITests.run("/usr/bin/exiftool", ["-config", config, "-s3", "-XMP-iaa:Exposure", copy]).1
+        let level = try IAATestSupport.run("/usr/bin/exiftool", ["-config", config, "-s3", "-XMP-iaa:Exposure", copy]).1
         XCTAssertTrue(["1", "2", "3", "4", "5"].contains(level.trimmingCharacters(in: .whitespacesAndNewlines)), level)
         XCTAssertFalse(try exiftool("GPSLatitude", copy).isEmpty, "GPS lost")
         XCTAssertEqual(try exiftool("Make", copy), try exiftool("Make", photo))
@@ -41,15 +42,15 @@ final class TagCommandTests: XCTestCase {
         XCTAssertTrue(["1", "2", "3", "4", "5"].contains(stars), stars)
 
         // exiv2 reads the same record.
-        let exiv2 = try IAACLITests.run("/usr/bin/exiv2", ["-px", copy]).1
+        let exiv2 = try IAATestSupport.run("/usr/bin/exiv2", ["-px", copy]).1
         XCTAssertTrue(exiv2.contains("Xmp.iaa.Exposure"), exiv2)
 
         // A user's rating is kept, unless --overwrite-rating.
-        _ = try IAACLITests.run("/usr/bin/exiftool", ["-q", "-overwrite_original", "-XMP-xmp:Rating=5", photo])
+        _ = try IAATestSupport.run("/usr/bin/exiftool", ["-q", "-overwrite_original", "-XMP-xmp:Rating=5", photo])
         (rc, _, err) = try iaa(["tag", "--in-place", photo])
         XCTAssertEqual(rc, 0, err)
         XCTAssertEqual(try exiftool("XMP-xmp:Rating", photo), "5")
-        XCTAssertFalse(try IAACLITests.run("/usr/bin/exiftool", ["-config", config, "-s3", "-XMP-iaa:AestheticScore", photo]).1.isEmpty)
+        XCTAssertFalse(try IAATestSupport.run("/usr/bin/exiftool", ["-config", config, "-s3", "-XMP-iaa:AestheticScore", photo]).1.isEmpty)
         (rc, _, err) = try iaa(["tag", "--in-place", "--overwrite-rating", photo])
         XCTAssertEqual(rc, 0, err)
         XCTAssertEqual(try exiftool("XMP-xmp:Rating", photo), stars)
@@ -57,7 +58,7 @@ final class TagCommandTests: XCTestCase {
         // Tagging twice leaves one packet; --strip removes only iaa.
         (rc, _, err) = try iaa(["tag", "--in-place", "--strip", photo])
         XCTAssertEqual(rc, 0, err)
-        XCTAssertTrue(try IAACLITests.run("/usr/bin/exiftool", ["-config", config, "-s3", "-XMP-iaa:all", photo]).1.isEmpty)
+        XCTAssertTrue(try IAATestSupport.run("/usr/bin/exiftool", ["-config", config, "-s3", "-XMP-iaa:all", photo]).1.isEmpty)
         XCTAssertEqual(try exiftool("XMP-xmp:Rating", photo), stars)
 
         // Sidecar: the photo's bytes stay as they are.

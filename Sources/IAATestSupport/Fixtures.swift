@@ -1,35 +1,37 @@
 import Foundation
 import IAACore
 
+/// Helpers shared by the test targets (fixtures, processes, exiftool). Not part of the product.
+
 /// Paths of files under Tests/Fixtures.
-enum Fixture {
-    static let root: String = {
+public enum Fixture {
+    public static let root: String = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
             url.deleteLastPathComponent()
-            let candidate = url.appendingPathComponent("Fixtures").path
+            let candidate = url.appendingPathComponent("Tests/Fixtures").path
             if FileManager.default.fileExists(atPath: candidate) { return candidate }
         }
         fatalError("Tests/Fixtures not found above \(#filePath)")
     }()
 
-    static func path(_ relative: String) -> String { root + "/" + relative }
+    public static func path(_ relative: String) -> String { root + "/" + relative }
 
     /// A fresh empty folder, removed at process exit by the OS's tmp cleaning or by the test.
-    static func tempDir() -> String {
+    public static func tempDir() -> String {
         let dir = NSTemporaryDirectory() + "iaa-test-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
 
-    static func sha256(_ path: String) -> String {
+    public static func sha256(_ path: String) -> String {
         SHA256.hex([UInt8](FileManager.default.contents(atPath: path) ?? Data()))
     }
 }
 
 /// Runs a command and returns (status, stdout, stderr).
 @discardableResult
-func run(_ executable: String, _ args: [String]) throws -> (Int32, String, String) {
+public func run(_ executable: String, _ args: [String]) throws -> (Int32, String, String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = args
@@ -44,7 +46,7 @@ func run(_ executable: String, _ args: [String]) throws -> (Int32, String, Strin
 }
 
 /// `exiftool -s -s -s -TAG file` (the value only), or nil when exiftool is missing.
-func exiftool(_ tag: String, _ file: String, numeric: Bool = false) throws -> String {
+public func exiftool(_ tag: String, _ file: String, numeric: Bool = false) throws -> String {
     let (_, out, _) = try run("/usr/bin/exiftool", ["-s", "-s", "-s"] + (numeric ? ["-n"] : []) + ["-" + tag, file])
     return out.trimmingCharacters(in: .whitespacesAndNewlines)
 }
