@@ -74,13 +74,13 @@ let package = Package(
         .executableTarget(name: "iaa-bench-neural", dependencies: ["IAAModels", "IAANeural", "IAAImaging", "IAACore"]),
 
         .testTarget(name: "IAANeuralTests", dependencies: ["IAANeural", "IAACore"]),
-        .testTarget(name: "IAAModelsTests", dependencies: ["IAAModels", "IAANeural", "IAACore", "IAAImaging"]),
+        .testTarget(name: "IAAModelsTests", dependencies: ["IAAModels", "IAANeural", "IAACore", "IAAImaging", "IAATestSupport"]),
         // Proxy render benchmark for the edits (Tools/bench-edits.sh, release builds only).
         .executableTarget(name: "bench-edits", dependencies: ["IAAEdits", "IAAImaging", "IAACore"]),
 
         .testTarget(name: "IAAEditsTests", dependencies: ["IAAEdits", "IAAImaging", "IAACore"]),
         .testTarget(name: "IAAAssessmentTests", dependencies: ["IAAAssessment", "IAAImaging", "IAACore"]),
         .testTarget(name: "IAAQualityTests", dependencies: ["IAAModels", "IAAImaging", "IAACore"]),
-        .testTarget(name: "IAAThemeTests", dependencies: ["IAAModels", "IAAImaging", "IAACore"]),
+        .testTarget(name: "IAAThemeTests", dependencies: ["IAAModels", "IAAImaging", "IAACore", "IAATestSupport"]),
     ]
 )

@@ -50,3 +50,22 @@ public func exiftool(_ tag: String, _ file: String, numeric: Bool = false) throw
     let (_, out, _) = try run("/usr/bin/exiftool", ["-s", "-s", "-s"] + (numeric ? ["-n"] : []) + ["-" + tag, file])
     return out.trimmingCharacters(in: .whitespacesAndNewlines)
 }
+
+/// Repository-relative paths and readers for the model tests (weights, TSV references).
+public enum TestData {
+    /// The repository root (the folder holding Tests/ and Weights/).
+    public static let root = URL(fileURLWithPath: Fixture.root).deletingLastPathComponent().deletingLastPathComponent()
+    /// `Tests/Fixtures/<name>`.
+    public static func fixtures(_ name: String) -> URL { root.appendingPathComponent("Tests/Fixtures/\(name)") }
+    /// A file in Weights/.
+    public static func weights(_ name: String) -> String { root.appendingPathComponent("Weights/\(name)").path }
+
+    /// Rows of a TSV with a header line, as dictionaries.
+    public static func tsv(_ url: URL) throws -> [[String: String]] {
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        let head = lines[0].split(separator: "\t").map(String.init)
+        return lines.dropFirst().map { line in
+            Dictionary(uniqueKeysWithValues: zip(head, line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)))
+        }
+    }
+}
