@@ -90,6 +90,21 @@ done:
     return result;
 }
 
+int iaa_vips_region(const char *path, int left, int top, int width, int height, int fail_on, VipsImage **out) {
+    VipsImage *t[4] = {NULL, NULL, NULL, NULL};
+    int result = -1;
+    if (!(t[0] = vips_image_new_from_file(path, "fail_on", fail_level(fail_on), "access",
+                                          VIPS_ACCESS_SEQUENTIAL, NULL))) goto done;
+    if (vips_extract_area(t[0], &t[1], left, top, width, height, NULL)) goto done;
+    if (iaa_vips_to_srgb8_flat(t[1], 255, 255, 255, &t[2])) goto done;
+    if (!(t[3] = vips_image_copy_memory(t[2]))) goto done;
+    *out = t[3]; t[3] = NULL;
+    result = 0;
+done:
+    for (int i = 0; i < 4; i++) if (t[i]) g_object_unref(t[i]);
+    return result;
+}
+
 int iaa_vips_autorot(VipsImage *in, VipsImage **out) { return vips_autorot(in, out, NULL); }
 
 int iaa_vips_icc_to_srgb(VipsImage *in, int depth, VipsImage **out) {

@@ -69,7 +69,8 @@ struct EnhanceCommand: ParsableCommand {
         // -o FOLDER/ names a folder to write into: make it, as `mkdir -p` would.
         if let output, output.hasSuffix("/") { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
         let enhancer = try Enhancer.standard()
-        var options = EnhanceOptions(preset: preset, theme: theme, geometry: crop, proxyLongSide: proxySize)
+        var options = EnhanceOptions(preset: preset, theme: theme, geometry: crop, proxyLongSide: proxySize,
+                                     judgeSteps: explain != nil || json)
         options.search.budget = budget
         options.search.seed = seed
         _ = try enhancer.preset(named: preset, theme: theme)  // a wrong name fails before any work
@@ -101,7 +102,7 @@ struct EnhanceCommand: ParsableCommand {
                 ?? "no edit was found"
             lines.append("  edits      none (\(why))")
         } else {
-            for s in r.steps { lines.append("  edit       \(s.edit)") }
+            for e in r.chain.edits { lines.append("  edit       \(e)") }
         }
         lines.append("  judge      \(fmt(r.before.total)) → \(fmt(r.after.total))" + (r.after.penalty > 0 ? " (edit-size penalty \(fmt(r.after.penalty)))" : ""))
         for f in r.before.factors {

@@ -2,16 +2,26 @@ import Foundation
 import IAACore
 
 /// An enhancement preset (`Presets/<id>.json`, format "iaa-preset/1"): the search bounds for
-/// edit parameters, the judge's weight per assessment factor, and an optional look.
+/// edit parameters, the judge's weight per assessment factor, the preset's own style, and how
+/// much the judge credits changes to factors that were already fine.
 ///
 ///     {"version": "iaa-preset/1", "id": "natural", "description": "…",
 ///      "ranges": {"exposure.ev": {"min": -1, "max": 1}, …},
 ///      "weights": {"aesthetic": 0.3, "quality": 0.12, …},
+///      "style": {"colour.vibrance": 20, "tone.contrast": 10},
+///      "taste": 0.25,
 ///      "look": {"id": "warm-fade", "amount": {"min": 0, "max": 0.4}}}
 ///
 /// Parameters without a range stay at their identity value. Every range must lie inside the
 /// parameter table's bounds and contain the identity value, so "leave it unchanged" is always
 /// a candidate the judge can prefer. Weights name every factor, once, non-negative.
+///
+/// `style` (optional) is what choosing the preset asks for: edit values applied to every photo
+/// (a `vivid` photo gets its vibrance whether or not a factor wanted it), with the look at its
+/// `amount.max`. The judge does not weigh a style, it only guards it: a style that would push a
+/// factor into a fault level is scaled down. `taste` (optional, 0…1, default 0) is the share
+/// of a gain the judge credits on a factor that was already at a normal level (`natural` uses
+/// 0: it corrects faults and nothing else; a gain on a faulty factor always counts in full).
 public struct Preset: Sendable, Hashable {
     public static let formatVersion = "iaa-preset/1"
 
@@ -36,6 +46,7 @@ public struct Preset: Sendable, Hashable {
     public struct SearchDimension: Sendable, Hashable {
         public var parameter: ParameterInfo
         public var bounds: Bounds
+        public init(parameter: ParameterInfo, bounds: Bounds) { self.parameter = parameter; self.bounds = bounds }
     }
 
     public let id: String
@@ -45,6 +56,10 @@ public struct Preset: Sendable, Hashable {
     /// Judge weight per factor id.
     public let weights: [String: Double]
     public let look: Look?
+    /// Style edit values by qualified parameter id, applied to every photo (see the type).
+    public let style: [String: Double]
+    /// Share (0…1) of a gain credited on a factor that was already normal. Default 0.
+    public let taste: Double
 
     private struct File: Codable {
         var version: String
@@ -53,6 +68,8 @@ public struct Preset: Sendable, Hashable {
         var ranges: [String: Bounds]
         var weights: [String: Double]
         var look: Look?
+        var style: [String: Double]?
+        var taste: Double?
     }
 
     /// Reads and validates a preset file against the parameter tables and `looks`.
@@ -94,11 +111,23 @@ public struct Preset: Sendable, Hashable {
                 throw bad("Expected look.amount within 0 and 1 but received \(CanonicalJSON.format(look.amount.min)) to \(CanonicalJSON.format(look.amount.max))")
             }
         }
+        for (key, v) in (file.style ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let p = table[key], key != "look.amount" else {
+                throw bad("Unknown parameter \"\(key)\" in style (known: \(table.keys.filter { $0 != "look.amount" }.sorted().joined(separator: ", ")); a look's amount is set by look.amount)")
+            }
+            guard v.isFinite, v >= p.min, v <= p.max else {
+                throw bad("Expected style.\(key) within \(CanonicalJSON.format(p.min)) and \(CanonicalJSON.format(p.max)) but received \(CanonicalJSON.format(v))")
+            }
+        }
+        let taste = file.taste ?? 0
+        guard taste.isFinite, taste >= 0, taste <= 1 else { throw bad("Expected a number between 0 and 1 for taste but received \(taste)") }
         id = file.id
         description = file.description
         ranges = file.ranges
         weights = file.weights
         look = file.look
+        style = file.style ?? [:]
+        self.taste = taste
     }
 
     /// The searchable parameters in canonical edit order (only those with a non-empty range).

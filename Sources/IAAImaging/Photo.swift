@@ -149,6 +149,19 @@ public final class Photo: @unchecked Sendable {
 
     static func megapixels(_ n: Int) -> String { String(format: "%.1f", Double(n) / 1e6) }
 
+    /// A `side` × `side` window of the file at full resolution (1:1 pixels, 8-bit sRGB, as
+    /// stored: not rotated upright), or the whole image when it is smaller. Centred across and
+    /// a fifth of the way down, so a sequential decode reads only the top of the file. For
+    /// measurements a proxy averages away (noise); the orientation does not matter to them.
+    public func detailWindow(side: Int) throws -> RGBImage {
+        let w = min(side, info.storedWidth), h = min(side, info.storedHeight)
+        let left = (info.storedWidth - w) / 2, top = min(info.storedHeight - h, max(0, info.storedHeight / 5 - h / 2))
+        let ref = try VipsRef.make(path, "decoded") {
+            iaa_vips_region(path, Int32(left), Int32(top), Int32(w), Int32(h), options.failOn, $0)
+        }
+        return try Self.readRGB(ref, path: path)
+    }
+
     /// An upright, sRGB, 8-bit proxy whose long side is at most `longSide` (never upscaled).
     ///
     /// Decoded with shrink-on-load the first time; a later request for a smaller proxy is

@@ -20,14 +20,22 @@ public struct EnhanceOptions: Sendable, Hashable {
     /// Long side of the judging proxy in pixels. Default 384: the factors, BRISQUE and the ΔE
     /// penalty scale with its area, NIMA reads 224 px anyway.
     public var proxyLongSide: Int = 384
+    /// Side of the 1:1 window noise is judged on (see `DetailProbe`); 0 judges noise on the
+    /// proxy. Default 256.
+    public var detailSide: Int = 256
+    /// Judge every prefix of the winning chain (for `--explain` and JSON reports). Default false.
+    public var judgeSteps: Bool = false
 
     public init(preset: String? = nil, theme: String? = nil, geometry: Bool = true,
-                search: SearchOptions = SearchOptions(), proxyLongSide: Int = 384) {
+                search: SearchOptions = SearchOptions(), proxyLongSide: Int = 384, detailSide: Int = 256,
+                judgeSteps: Bool = false) {
         self.preset = preset
         self.theme = theme
         self.geometry = geometry
         self.search = search
         self.proxyLongSide = proxyLongSide
+        self.detailSide = detailSide
+        self.judgeSteps = judgeSteps
     }
 }
 
@@ -97,33 +105,43 @@ public final class Enhancer: @unchecked Sendable {
         return p
     }
 
-    /// Judges and searches `photo`'s proxy.
+    /// Judges and searches `photo`'s proxy, with noise judged on a 1:1 window of the file when
+    /// the proxy is much smaller than the photo.
     public func enhance(_ photo: Photo, options: EnhanceOptions = EnhanceOptions()) throws -> Enhancement {
         let preset = try preset(named: options.preset, theme: options.theme)
         let proxy = try photo.proxy(longSide: options.proxyLongSide)
-        return try enhance(proxy: proxy, preset: preset, options: options)
+        var window: RGBImage? = nil
+        if options.detailSide > 0, Double(max(photo.info.width, photo.info.height)) > 1.5 * Double(max(proxy.width, proxy.height)) {
+            window = try photo.detailWindow(side: options.detailSide)
+        }
+        return try enhance(proxy: proxy, window: window, preset: preset, options: options)
     }
 
-    /// Judges and searches an already decoded proxy.
-    public func enhance(proxy: RGBImage, preset: Preset, options: EnhanceOptions) throws -> Enhancement {
+    /// Judges and searches an already decoded proxy; `window`, when given, is a 1:1 crop of
+    /// the full-resolution photo for the detail probe.
+    public func enhance(proxy: RGBImage, window: RGBImage? = nil, preset: Preset, options: EnhanceOptions) throws -> Enhancement {
         let judge = Judge(preset: preset, nima: nima, brisque: brisque)
-        let renderer = try ChainRenderer(proxy: proxy, context: EditContext(looks: looks), capacity: 48)
+        let context = EditContext(looks: looks)
+        let renderer = try ChainRenderer(proxy: proxy, context: context, capacity: 48)
+        let probe = try window.map { try DetailProbe(window: $0, context: context) }
         let boxes = faces?.detect(proxy).map { FaceBox(x: $0.x, y: $0.y, width: $0.width, height: $0.height, confidence: $0.score) } ?? []
-        let search = EditSearch(judge: judge, renderer: renderer, space: SearchSpace(preset: preset, geometry: options.geometry), faces: boxes)
+        let search = EditSearch(judge: judge, renderer: renderer, space: SearchSpace(preset: preset, geometry: options.geometry),
+                                faces: boxes, probe: probe)
         let result = try search.run(options.search)
+        var steps: [EditStep] = []
+        let chain = result.best.chain
+        if options.judgeSteps && chain.edits.count > 1 {
+            // Prefixes are cached, so each step costs one edit on the proxy and one judgement.
+            let prefixes = (1..<chain.edits.count).map { SearchPoint(chain: chain.prefix($0)) }
+            let judged = try search.evaluate(prefixes, original: result.original.verdict.observation,
+                                             base: result.base.point, depth: .full)
+            for (i, c) in judged.enumerated() { steps.append(EditStep(edit: chain.edits[i], verdict: c.verdict)) }
+        }
+        if let last = chain.edits.last { steps.append(EditStep(edit: last, verdict: result.best.verdict)) }
         if ProcessInfo.processInfo.environment["IAA_TIMING"] != nil {
             FileHandle.standardError.write(Data(("search timing: " + search.timing.sorted { $0.key < $1.key }
                 .map { "\($0.key) \(String(format: "%.3f", $0.value)) s" }.joined(separator: ", ") + "\n").utf8))
         }
-        var steps: [EditStep] = []
-        let chain = result.best.chain
-        if chain.edits.count > 1 {
-            // Prefixes are cached, so each step costs one edit on the proxy and one judgement.
-            let prefixes = (1..<chain.edits.count).map { SearchPoint(chain: chain.prefix($0)) }
-            let judged = try search.evaluate(prefixes, original: result.original.verdict.observation)
-            for (i, c) in judged.enumerated() { steps.append(EditStep(edit: chain.edits[i], verdict: c.verdict)) }
-        }
-        if let last = chain.edits.last { steps.append(EditStep(edit: last, verdict: result.best.verdict)) }
         return Enhancement(preset: preset, chain: chain, before: result.original.verdict, after: result.best.verdict,
                            steps: steps, search: result, beforeProxy: proxy, afterProxy: result.best.proxy)
     }

@@ -24,8 +24,8 @@ public struct FactorVerdict: Sendable, Hashable {
     public var id: String
     /// 0…10, 10 best (for two-sided factors: 10 at the ideal), as the factor measured it.
     public var score: Double
-    /// The score the weighting used (see `Judge.verdict`): `score`, except that a two-sided
-    /// factor that was normal on the original gets only a quarter of any gain.
+    /// The score the weighting used (see `Judge.verdict`): `score`, except that a factor that
+    /// was normal on the original gets only the preset's `taste` share of any gain.
     public var credited: Double
     /// Weight from the preset, renormalised over the factors that were measured.
     public var weight: Double
@@ -74,9 +74,11 @@ public final class Judge: @unchecked Sendable {
     /// Penalty in score points for an edit at the edge of the preset's range, per parameter
     /// (quadratic in the normalised distance from identity). Default 0.05.
     public let penaltyPerFullEdit: Double
-    /// Penalty in score points per unit of mean CIEDE2000 the edit causes on the proxy.
-    /// Default 0.02: a change of 10 ΔE must buy 0.2 points of the weighted score (fixing a
-    /// fault of a factor weighted 0.1 from score 3 to 9 buys 0.6). No factor gain is free.
+    /// Penalty in score points per unit of mean CIEDE2000 the edit causes on the proxy (from
+    /// the base). Default 0.005: a tie-breaker towards the smaller of two equally good edits.
+    /// Gratuitous change is kept out by the credit rule (no credit for improving what was
+    /// fine), the per-edit margin and the margin over the base, not by charging corrections
+    /// for the change they are meant to make: undoing −1.5 EV is a 25 ΔE change.
     public let penaltyPerDeltaE: Double
     /// Penalty in score points per unit share of pixels the edit newly clips or crushes.
     /// Default 10: clipping 5 % more of the frame costs 0.5 points. Lost detail is a fault the
@@ -90,7 +92,7 @@ public final class Judge: @unchecked Sendable {
     ///   - nima: the learned aesthetic model; nil leaves the "aesthetic" weight out.
     ///   - brisque: technical quality; nil leaves the "quality" weight out.
     public init(preset: Preset, nima: NIMA?, brisque: Brisque?, penaltyPerFullEdit: Double = 0.05,
-                penaltyPerDeltaE: Double = 0.02, penaltyPerClippedShare: Double = 10) {
+                penaltyPerDeltaE: Double = 0.005, penaltyPerClippedShare: Double = 10) {
         self.preset = preset
         self.penaltyPerClippedShare = penaltyPerClippedShare
         self.penaltyPerDeltaE = penaltyPerDeltaE
@@ -108,16 +110,25 @@ public final class Judge: @unchecked Sendable {
         return out
     }
 
+    /// How much of the judge runs on a candidate.
+    public enum Depth: Sendable {
+        /// The classical factors only: milliseconds per candidate, for the search's inner loop.
+        case classical
+        /// The classical factors, NIMA and BRISQUE: for the original and the finalists.
+        case full
+    }
+
     /// Measures every image: the classical factors in parallel (two at a time on a two-core
-    /// machine), then NIMA on all of them in batches.
-    public func measure(_ images: [RGBImage], faces: [[FaceBox]]? = nil) -> [Observation] {
-        let assessor = self.assessor, brisque = self.brisque
+    /// machine), then, at `.full` depth, BRISQUE and NIMA (one batch).
+    public func measure(_ images: [RGBImage], faces: [[FaceBox]]? = nil, depth: Depth = .full) -> [Observation] {
+        let assessor = self.assessor
+        let brisque = depth == .full ? self.brisque : nil
         var out: [Observation] = (try? parallelMap(images.count) { i -> Observation in
             let ctx = AnalysisContext(image: images[i], faces: faces?[i] ?? [])
             return Observation(factors: assessor.assess(ctx).results, aesthetic: nil,
                                brisque: brisque.flatMap { try? $0.score(images[i]) })
         }) ?? []
-        if let nima {
+        if depth == .full, let nima, !images.isEmpty {
             let d = nima.score(images)
             for i in out.indices { out[i].aesthetic = d[i] }
         }
@@ -130,23 +141,39 @@ public final class Judge: @unchecked Sendable {
     /// The 0…10 quality score for a BRISQUE value: 0 → 10, 100 → 0.
     public static func qualityScore(brisque: Double) -> Double { min(10, max(0, 10 - brisque / 10)) }
 
-    /// Normalised size of an edit: Σ over parameters of (distance from identity / the preset's
-    /// largest distance on that side)².
-    public func editSize(_ point: SearchPoint) -> Double {
+    /// Normalised size of an edit: Σ over parameters of (distance from `base` / the preset's
+    /// largest distance on that side)². `base` is the preset's style (what the user asked for
+    /// costs nothing); parameters without a preset range count against their table range.
+    public func editSize(_ point: SearchPoint, from base: SearchPoint = .identity) -> Double {
         var s = 0.0
-        for (id, v) in point.values {
-            guard let b = preset.ranges[id], let d = SearchSpace.defaults[id] else { continue }
-            let span = v >= d ? b.max - d : d - b.min
-            if span > 0 { s += ((v - d) / span) * ((v - d) / span) }
+        for id in Set(point.values.keys).union(base.values.keys) {
+            guard let d = SearchSpace.defaults[id] else { continue }
+            let v = point[id], b = base[id]
+            if v == b { continue }
+            let range = preset.ranges[id] ?? Self.tableBounds[id]
+            guard let r = range else { continue }
+            let span = v >= b ? max(r.max, d) - b : b - min(r.min, d)
+            if span > 0 { s += ((v - b) / span) * ((v - b) / span) } else { s += 1 }
         }
         return s
     }
 
-    /// Judges a measurement. `original` is the untouched photo's measurement (for the veto;
-    /// nil when judging the original itself); `point` the edit that produced it and `change` the
-    /// mean CIEDE2000 and the share of newly clipped pixels it caused (for the penalty).
-    public func verdict(_ m: Observation, original: Observation?, point: SearchPoint = .identity, change: Double = 0,
-                        clipping: Double = 0) -> Verdict {
+    private static let tableBounds: [String: Preset.Bounds] = Dictionary(uniqueKeysWithValues:
+        EditKind.allCases.flatMap { $0.type.parameterInfo }.map { ($0.id, Preset.Bounds(min: $0.min, max: $0.max)) })
+
+    /// Judges a measurement. `original` is the untouched photo's measurement (for the credit
+    /// rule and the veto; nil when judging the original itself); `point` the edit that produced
+    /// it, `base` the preset's style (the edit-size penalty counts from there), and `change` the
+    /// mean CIEDE2000 and `clipping` the share of newly clipped pixels it caused.
+    ///
+    /// Credit rule: a factor the original had at an F.740.4 fault level is credited in full
+    /// (the correction is the point). A factor the original had at a normal level is credited at
+    /// most its original score, plus the preset's `taste` share of any gain: moving a fine
+    /// exposure towards the population's ideal is taste, not correction, and `natural` does not
+    /// pay for taste. Factors without levels (the learned aesthetic score, technical quality)
+    /// count in full.
+    public func verdict(_ m: Observation, original: Observation?, point: SearchPoint = .identity,
+                        base: SearchPoint = .identity, change: Double = 0, clipping: Double = 0) -> Verdict {
         var scores: [(String, Double, Double, AttributeLevel?)] = []
         for id in Preset.factorIDs {
             switch id {
@@ -157,12 +184,8 @@ public final class Judge: @unchecked Sendable {
             default:
                 guard let r = m.factor(id) else { continue }
                 var credited = r.score
-                // Two-sided factors pull towards their ideal when the original is at a fault
-                // level. Inside the normal band a move towards the ideal is taste, not
-                // correction: it earns a quarter; a move away costs in full.
-                if case .twoSided = r.direction, let before = original?.factor(id), let l = before.level, !l.isFault,
-                   r.score > before.score {
-                    credited = before.score + 0.25 * (r.score - before.score)
+                if let before = original?.factor(id), let l = before.level, !l.isFault, r.score > before.score {
+                    credited = before.score + preset.taste * (r.score - before.score)
                 }
                 scores.append((id, r.score, credited, r.level))
             }
@@ -175,15 +198,16 @@ public final class Judge: @unchecked Sendable {
             factors.append(FactorVerdict(id: id, score: s, credited: c, weight: w, level: level))
             weighted += w * c
         }
+        // Only factors the preset weighs can veto: black and white is not a saturation fault.
         var vetoes: [String] = []
         if let original {
-            for r in m.factors {
+            for r in m.factors where (preset.weights[r.id] ?? 0) > 0 {
                 guard let now = r.level, let before = original.factor(r.id)?.level else { continue }
                 if !before.isFault && now.isFault { vetoes.append(r.id) }
             }
         }
         return Verdict(factors: factors, weighted: weighted,
-                       penalty: penaltyPerFullEdit * editSize(point) + penaltyPerDeltaE * change
+                       penalty: penaltyPerFullEdit * editSize(point, from: base) + penaltyPerDeltaE * change
                            + penaltyPerClippedShare * max(0, clipping),
                        change: change, clipping: clipping,
                        vetoes: vetoes, observation: m)

@@ -5,63 +5,93 @@ import IAAEdits
 /// Analytic starting points: each fault a factor measured, turned into the edit that should
 /// undo it, so the search starts near the answer instead of at identity.
 ///
-/// - exposure: the factor's offset from the target key (EV) → the opposite exposure change;
-/// - white balance: the grey-edge illuminant estimate (ln R/G, ln B/G) → the temperature and
-///   tint whose Bradford adaptation maps it closest to neutral (solved numerically on the edit's
-///   own matrix, so the proposal and the render agree);
-/// - tilt: a confidently measured tilt (≥ 0.5°) → the straightening rotation;
-/// - noise: σ above the "none" level → a denoise strength growing with σ;
-/// - saturation: chroma far from the reference → half-way back in saturation.
+/// - exposure: the factor's offset from the target key (EV) → the opposite exposure change,
+///   with highlights (when brightening) or shadows (when darkening) searched beside it;
+/// - white balance: the estimated illuminant (ln R/G, ln B/G) → the temperature and tint whose
+///   Bradford adaptation maps it to neutral (solved on the edit's own matrix, so the proposal
+///   and the render agree), applied at `castShare` of the way: a finished photo's own colour
+///   and a cast look alike to any single-image estimate, so the proposal goes most of the way
+///   and the search may not go further;
+/// - saturation: chroma below the natural range → saturation that brings `saturationShare` of
+///   the missing stops back;
+/// - noise: σ at 1:1 (see `DetailProbe`) above the "none" level → a denoise strength that
+///   grows with σ;
+/// - tilt: a confidently measured tilt (≥ 0.5°) → the straightening rotation.
 /// Only faults get a proposal (a factor at a fault level of F.740.4, or a confident tilt): a
-/// factor at its normal level is left to the search, which must pay for every change.
+/// factor at its normal level is left alone, since the judge credits no correction of it.
 /// Everything is clamped to the search space (the preset's bounds).
 public enum Proposals {
+    /// Share of an estimated colour cast the white-balance proposal removes.
+    public static let castShare = 0.8
+    /// Share of the missing chroma (in stops) the saturation proposal restores.
+    public static let saturationShare = 0.8
+
     /// One proposed edit, with the measurement behind it.
     public struct Proposal: Sendable, Hashable {
         /// The kind of edit.
         public var kind: EditKind
         /// Parameter values, by qualified id.
         public var values: [String: Double]
+        /// Whether the search may move `values` (false: the estimate already holds all the
+        /// evidence there is, and the judge would only push it to the population's ideal).
+        public var refine: Bool = false
+        /// Parameters the search refines beside `values` (e.g. highlights when brightening).
+        public var companions: [String] = []
         /// Why, in one sentence.
         public var reason: String
     }
 
-    /// Proposals for a photo whose proxy measured `observation`.
-    public static func propose(_ observation: Observation, space: SearchSpace) -> [Proposal] {
+    /// Proposals for a photo whose proxy, edited by `point`, measured `observation`. Values are
+    /// absolute: each correction is composed with what `point` already does (exposure adds EV,
+    /// white balance adds mired and tint, saturation multiplies chroma), so a second round on
+    /// an already corrected candidate refines rather than restarts. Straighten and denoise are
+    /// proposed only when `point` has none yet.
+    public static func propose(_ observation: Observation, at point: SearchPoint = .identity, space: SearchSpace) -> [Proposal] {
         var out: [Proposal] = []
-        func add(_ kind: EditKind, _ values: [String: Double], _ reason: String) {
+        func add(_ kind: EditKind, _ values: [String: Double], refine: Bool = false, companions: [String] = [], _ reason: String) {
             let p = space.clamp(SearchPoint(values: values))
-            if !p.values.isEmpty { out.append(Proposal(kind: kind, values: p.values, reason: reason)) }
+            if !p.values.isEmpty {
+                out.append(Proposal(kind: kind, values: p.values, refine: refine, companions: companions, reason: reason))
+            }
         }
         if let straighten = observation.factor("cameraAngle"), let conf = straighten.measurement("tiltConfidence"),
-           conf >= 0.15, abs(straighten.raw) >= 0.5 {
+           conf >= 0.15, abs(straighten.raw) >= 0.5, !point.kinds.contains(.straighten) {
             // raw > 0 is a clockwise tilt; the edit's positive angle turns counter-clockwise.
             add(.straighten, ["straighten.degrees": straighten.raw],
                 "tilted \(String(format: "%.1f", straighten.raw))° (line confidence \(String(format: "%.2f", conf)))")
         }
         func faulty(_ r: FactorResult) -> Bool { r.level?.isFault ?? false }
         if let e = observation.factor("exposure"), faulty(e) {
-            add(.exposure, ["exposure.ev": -e.raw], "exposure \(String(format: "%+.2f", e.raw)) EV from the target key")
+            let ev = point["exposure.ev"] - e.raw
+            add(.exposure, ["exposure.ev": ev], refine: true, companions: [ev > 0 ? "tone.highlights" : "tone.shadows"],
+                "exposure \(String(format: "%+.2f", e.raw)) EV from the target key")
         }
         if let wb = observation.factor("whiteBalance"), faulty(wb), let u = wb.measurement("greyEdgeU"), let v = wb.measurement("greyEdgeV") {
             let tb = space.bounds("whiteBalance.temperature"), nb = space.bounds("whiteBalance.tint")
-            let solved = neutralising(illuminant: (exp(u), 1, exp(v)),
+            let solved = neutralising(illuminant: (exp(castShare * u), 1, exp(castShare * v)),
                                       temperature: tb.map { $0.min...$0.max } ?? 0...0,
                                       tint: nb.map { $0.min...$0.max } ?? 0...0)
             if abs(solved.temperature) >= 2 || abs(solved.tint) >= 2 {
-                add(.whiteBalance, ["whiteBalance.temperature": solved.temperature, "whiteBalance.tint": solved.tint],
+                add(.whiteBalance, ["whiteBalance.temperature": point["whiteBalance.temperature"] + solved.temperature,
+                                    "whiteBalance.tint": point["whiteBalance.tint"] + solved.tint],
                     "estimated illuminant cast b* \(String(format: "%.1f", -wb.raw))")
             }
         }
-        if let n = observation.factor("noise"), faulty(n) {
-            add(.denoise, ["denoise.strength": min(100, (n.raw - 3) * 6)], "noise σ \(String(format: "%.1f", n.raw)) levels")
+        if let n = observation.factor("noise"), faulty(n), !point.kinds.contains(.denoise) {
+            add(.denoise, ["denoise.strength": denoiseStrength(sigma: n.raw)], "noise σ \(String(format: "%.1f", n.raw)) levels at 1:1")
         }
-        if let s = observation.factor("saturation"), faulty(s) {
-            add(.colour, ["colour.saturation": (pow(2, -s.raw / 2) - 1) * 100],
-                "chroma \(String(format: "%+.2f", s.raw)) stops from the reference")
+        if let s = observation.factor("saturation"), faulty(s), s.raw < 0 {
+            let gain = (1 + point["colour.saturation"] / 100) * pow(2, -saturationShare * s.raw)
+            add(.colour, ["colour.saturation": (gain - 1) * 100],
+                "chroma \(String(format: "%+.2f", s.raw)) stops from the natural range")
         }
         return out
     }
+
+    /// Denoise strength for a noise level σ (8-bit levels at 1:1, the noise factor's raw
+    /// value): none below 2, 100 at 11 and above, linear between (calibrated on the
+    /// degrade-and-recover photos' σ 12 copies, whose best strength was 70–100).
+    public static func denoiseStrength(sigma: Double) -> Double { min(100, max(0, (sigma - 2) * 11)) }
 
     /// All proposals merged into one point.
     public static func combined(_ proposals: [Proposal]) -> SearchPoint {

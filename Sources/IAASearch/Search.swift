@@ -5,20 +5,25 @@ import IAAEdits
 
 /// How a search runs.
 public struct SearchOptions: Sendable, Hashable {
-    /// Candidates judged, the original included. Default 32.
+    /// Candidates judged by the classical factors, the original included. Default 32.
     public var budget: Int = 32
-    /// Seed of the dimension order; same input and seed give the same recipe. Default 0.
+    /// Seed of the refinement order; same input and seed give the same recipe. Default 0.
     public var seed: UInt64 = 0
-    /// Margin (score points, 0…10 scale) by which an edit must beat the original. Default 0.15.
+    /// Margin (score points, 0…10 scale) by which an edit must beat the base (the original, or
+    /// the preset's style alone) on the full judge. Default 0.15.
     public var margin: Double = 0.15
-    /// Parameters moved per round of coordinate ascent (each ± one step). Default 6.
-    public var dimensionsPerRound: Int = 6
+    /// Margin every edit of the winner must earn on its own: removing it must cost at least
+    /// this much (classical judge), else it is dropped. Default 0.03.
+    public var editMargin: Double = 0.03
+    /// Best candidates judged again with NIMA and BRISQUE (besides the base). Default 3.
+    public var finalists: Int = 3
 
-    public init(budget: Int = 32, seed: UInt64 = 0, margin: Double = 0.15, dimensionsPerRound: Int = 6) {
+    public init(budget: Int = 32, seed: UInt64 = 0, margin: Double = 0.15, editMargin: Double = 0.03, finalists: Int = 3) {
         self.budget = budget
         self.seed = seed
         self.margin = margin
-        self.dimensionsPerRound = dimensionsPerRound
+        self.editMargin = editMargin
+        self.finalists = finalists
     }
 }
 
@@ -33,13 +38,16 @@ public struct Candidate: Sendable {
 
 /// What a search found.
 public struct SearchResult: Sendable {
-    /// The untouched proxy, judged.
+    /// The untouched proxy, judged in full.
     public var original: Candidate
-    /// The winner (the original when nothing beat it by the margin).
+    /// What the user asked for before any correction, judged in full: the original, or the
+    /// preset's style applied to it.
+    public var base: Candidate
+    /// The winner, judged in full (the base when nothing beat it by the margin).
     public var best: Candidate
-    /// The best edited candidate, even when it lost to the original by the margin.
+    /// The best edited candidate on the full judge, even when it lost to the base.
     public var bestEdited: Candidate?
-    /// Candidates judged (≤ the budget).
+    /// Candidates judged by the classical factors (≤ the budget, the original included).
     public var evaluations: Int
     /// The analytic starting points.
     public var proposals: [Proposals.Proposal]
@@ -48,58 +56,83 @@ public struct SearchResult: Sendable {
 /// Searches edit parameters on one proxy with a judge, deterministically and within a fixed
 /// budget of judged candidates:
 ///
-/// 1. the original (identity) and the analytic proposals — all together and each alone;
-/// 2. coordinate ascent from the best of those: each round moves a block of parameters (seeded
-///    order, cycling) one step up and one step down, judges the block's candidates in one batch,
-///    moves to the best, then tries all improving moves at once; steps of parameters that did
-///    not improve are halved.
+/// 1. the original, judged in full (classical factors, NIMA, BRISQUE), and the analytic
+///    proposals for its faults (see `Proposals`);
+/// 2. the base — the preset's style, scaled down if it would push a factor into a fault — and
+///    the proposals on top of it: all together, each alone, each left out, all at ¾;
+/// 3. refinement by coordinate moves along the corrected parameters (and, when the preset
+///    credits taste, along every parameter of the preset): each round moves a block of
+///    parameters one step up and one step down (seeded order), moves to the best, tries all
+///    improving moves at once, and halves the steps that did not help;
+/// 4. pruning: an edit of the best candidate that does not earn `editMargin` on its own is
+///    removed (so small changes never ride along with a real correction);
+/// 5. the finalists (the best few, by the classical judge) are judged in full, and the best of
+///    them wins if it beats the base by `margin`.
 ///
-/// Renders go through one `ChainRenderer`, whose prefix cache makes candidates that differ only
-/// in later edits (tone, colour, sharpen) reuse the earlier edits' pixels.
+/// Every judged candidate is rendered through one `ChainRenderer`, whose prefix cache lets
+/// candidates that share their first edits share those pixels. NIMA runs only on the original,
+/// the base and the finalists: the classical factors carry the inner loop.
 public final class EditSearch: @unchecked Sendable {
     public let judge: Judge
     public let renderer: ChainRenderer
     public let space: SearchSpace
     /// Faces on the proxy (shifted for geometric candidates).
     public let faces: [FaceBox]
+    /// A 1:1 window of the full-resolution photo for what the proxy cannot show (noise).
+    public let probe: DetailProbe?
 
-    public init(judge: Judge, renderer: ChainRenderer, space: SearchSpace, faces: [FaceBox] = []) {
+    public init(judge: Judge, renderer: ChainRenderer, space: SearchSpace, faces: [FaceBox] = [],
+                probe: DetailProbe? = nil) {
         self.judge = judge
         self.renderer = renderer
         self.space = space
         self.faces = faces
+        self.probe = probe
     }
 
-    /// Seconds spent per stage so far ("render", "change", "factors", "nima"), for tuning.
+    /// Seconds spent per stage so far ("render", "change", "judge", "full"), for tuning.
     public private(set) var timing: [String: Double] = [:]
+    private let timingLock = NSLock()
 
     private func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        defer { timing[stage, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
+        defer {
+            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            timingLock.withLock { timing[stage, default: 0] += dt }
+        }
         return try body()
     }
 
-    /// Renders and judges `points` (in one NIMA batch) against `original`.
-    public func evaluate(_ points: [SearchPoint], original: Observation?) throws -> [Candidate] {
-        let chains = try points.map { try $0.chain() }
+    /// Renders and judges `points` at `depth` against `original`; `base` is the style the
+    /// edit-size and perceptual-change penalties count from.
+    public func evaluate(_ points: [SearchPoint], original: Observation?, base: SearchPoint = .identity,
+                         depth: Judge.Depth = .classical) throws -> [Candidate] {
+        let space = self.space
+        let chains = try points.map { try space.chain($0) }
         let renderer = self.renderer
         let rendered = try timed("render") { try parallelMap(points.count) { i in try renderer.render(chains[i]) } }
-        // Perceptual change against the same geometry without the tonal/colour edits (the
-        // geometry-only prefix is in the renderer's cache), so straightening is not charged
-        // for moving every pixel.
+        // Perceptual change against the base with the candidate's own geometry (that prefix is
+        // in the renderer's cache): straightening is not charged for moving every pixel, nor a
+        // style for being what the user asked for.
         let changes = try timed("change") { try parallelMap(points.count) { i -> (Double, Double) in
-            let geometry = SearchPoint(values: points[i].values.filter { $0.key.hasPrefix("straighten.") || $0.key.hasPrefix("crop.") })
-            if geometry == points[i] { return (0, 0) }
-            let reference = try renderer.render(try geometry.chain())
-            guard reference.width == rendered[i].width, reference.height == rendered[i].height else { return (0, 0) }
-            return (ColorScience.meanDeltaE2000(reference, rendered[i], step: 4),
-                    Self.clippedShare(rendered[i]) - Self.clippedShare(reference))
+            var v = base.values
+            for (k, x) in points[i].values where k.hasPrefix("straighten.") || k.hasPrefix("crop.") { v[k] = x }
+            let reference = SearchPoint(values: v)
+            if reference == points[i] { return (0, 0) }
+            let ref = try renderer.render(try space.chain(reference))
+            guard ref.width == rendered[i].width, ref.height == rendered[i].height else { return (0, 0) }
+            return (ColorScience.meanDeltaE2000(ref, rendered[i], step: 4),
+                    Self.clippedShare(rendered[i]) - Self.clippedShare(ref))
         } }
         let faceLists = rendered.indices.map { shiftedFaces(points[$0], rendered[$0]) }
-        let observations = timed("judge") { judge.measure(rendered, faces: faceLists) }
+        var observations = timed(depth == .full ? "full" : "judge") { judge.measure(rendered, faces: faceLists, depth: depth) }
+        if let probe {
+            let local = try timed("probe") { try parallelMap(points.count) { i in try probe.measure(chains[i]) } }
+            for i in observations.indices { observations[i] = DetailProbe.merge(local[i], into: observations[i]) }
+        }
         return points.indices.map { i in
             Candidate(point: points[i], chain: chains[i],
-                      verdict: judge.verdict(observations[i], original: original, point: points[i],
+                      verdict: judge.verdict(observations[i], original: original, point: points[i], base: base,
                                             change: changes[i].0, clipping: changes[i].1),
                       proxy: rendered[i])
         }
@@ -141,51 +174,96 @@ public final class EditSearch: @unchecked Sendable {
         // IAA_TRACE=1 prints every judged candidate (tuning aid).
         let trace = ProcessInfo.processInfo.environment["IAA_TRACE"] != nil
         var seen: [SearchPoint: Candidate] = [:]
-        func judge(_ points: [SearchPoint], original: Observation?) throws -> [Candidate] {
+        var baseline: Observation? = nil
+        var base = SearchPoint.identity
+        func show(_ tag: String, _ out: [Candidate]) {
+            guard trace else { return }
+            for c in out {
+                let f = c.verdict.factors.map { "\($0.id.prefix(4))=\(String(format: "%.1f", $0.credited))" }.joined(separator: " ")
+                FileHandle.standardError.write(Data("  \(tag) \(String(format: "%.3f", c.verdict.total)) pen \(String(format: "%.3f", c.verdict.penalty)) ΔE \(String(format: "%.1f", c.verdict.change)) \(c.point) | \(f) \(c.verdict.vetoes)\n".utf8))
+            }
+        }
+        /// Judges the points not seen yet (classical depth), within the budget.
+        func judge(_ points: [SearchPoint]) throws -> [Candidate] {
             var fresh: [SearchPoint] = []
             for p in points where seen[p] == nil && !fresh.contains(p) { fresh.append(p) }
             fresh = Array(fresh.prefix(budget))
             // Canonical order keeps shared prefixes adjacent (cache friendly) and the outcome
             // independent of the order the points were proposed in.
             fresh.sort { $0.description < $1.description }
-            let out = try evaluate(fresh, original: original)
-            if trace {
-                for c in out {
-                    let f = c.verdict.factors.map { "\($0.id.prefix(4))=\(String(format: "%.1f", $0.credited))" }.joined(separator: " ")
-                    FileHandle.standardError.write(Data("  \(String(format: "%.3f", c.verdict.total)) pen \(String(format: "%.3f", c.verdict.penalty)) ΔE \(String(format: "%.1f", c.verdict.change)) \(c.point) | \(f) \(c.verdict.vetoes)\n".utf8))
-                }
-            }
+            let out = try evaluate(fresh, original: baseline, base: base)
+            show("c", out)
             budget -= out.count
             for c in out { seen[c.point] = c }
-            return out
+            return points.compactMap { seen[$0] }
         }
         func better(_ a: Candidate, _ b: Candidate) -> Bool {
             a.verdict.total != b.verdict.total ? a.verdict.total > b.verdict.total : a.point.description < b.point.description
         }
 
-        let original = try judge([.identity], original: nil)[0]
-        let base = original.verdict.observation
-        let proposals = Proposals.propose(base, space: space)
-        var starts = [Proposals.combined(proposals)]
-        if proposals.count > 1 { starts += proposals.map { SearchPoint(values: $0.values) } }
-        var current = original
-        for c in try judge(starts, original: base) where better(c, current) { current = c }
+        // 1. The original, in full; its classical verdict seeds the cache for the search.
+        let original = try evaluate([.identity], original: nil, depth: .full)[0]
+        show("o", [original])
+        baseline = original.verdict.observation
+        let proposals = Proposals.propose(original.verdict.observation, space: space)
 
-        let dims = space.dimensions.map(\.parameter.id)
-        var step = Dictionary(uniqueKeysWithValues: space.dimensions.map { ($0.parameter.id, ($0.bounds.max - $0.bounds.min) / 4) })
-        let minStep = Dictionary(uniqueKeysWithValues: space.dimensions.map { ($0.parameter.id, ($0.bounds.max - $0.bounds.min) / 64) })
+        // 2. The base: the style, halved while it pushes a factor into a fault.
+        if !space.style.values.isEmpty {
+            var style = space.style
+            for _ in 0..<3 {
+                base = style
+                let c = try evaluate([style], original: baseline, base: style)[0]
+                if c.verdict.vetoes.isEmpty { break }
+                style = Self.scaled(space.style, by: style == space.style ? 0.5 : 0.25, from: .identity)
+            }
+        }
+        budget -= 1
+        let corrections = proposals.map { p in space.clamp(Self.merged(base, p.values)) }
+        var starts: [SearchPoint] = [base]
+        let all = space.clamp(Self.merged(base, Proposals.combined(proposals).values))
+        starts.append(all)
+        starts.append(space.clamp(Self.scaled(all, by: 0.75, from: base)))
+        if proposals.count > 1 {
+            starts += corrections
+            for p in proposals { starts.append(space.clamp(Self.merged(base, Proposals.combined(proposals.filter { $0 != p }).values))) }
+        }
+        var current = try judge(starts).reduce(nil as Candidate?) { best, c in best.map { better(c, $0) ? c : $0 } ?? c }!
+        // Follow-up rounds: faults still measured on the best candidate (a saturation that
+        // looked low only because the photo was dark is gone once it is brightened; a cast
+        // half removed is removed further) get proposals composed with what it already does.
+        for _ in 0..<2 where budget > 2 + options.finalists {
+            let follow = Proposals.propose(current.verdict.observation, at: current.point, space: space)
+                .filter { p in p.values.contains { current.point[$0.key] != $0.value } }
+            guard !follow.isEmpty else { break }
+            let next = space.clamp(Self.merged(current.point, Proposals.combined(follow).values))
+            guard next != current.point, let c = try judge([next]).first, better(c, current) else { break }
+            current = c
+        }
+
+        // 3. Refinement along the corrected parameters (every parameter if taste is credited).
+        var dims = Set(proposals.filter(\.refine).flatMap { p in p.values.keys.filter { space.bounds($0) != nil } })
+        dims.formUnion(proposals.flatMap(\.companions).filter { space.bounds($0) != nil })
+        if self.judge.preset.taste > 0 { dims.formUnion(space.dimensions.map(\.parameter.id)) }
+        var order = dims.sorted()
         var rng = SplitMix64(seed: options.seed)
-        var order = dims
         for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        var step: [String: Double] = [:], minStep: [String: Double] = [:]
+        for d in order {
+            let b = space.bounds(d)!
+            let moved = abs(current.point[d] - base[d])
+            step[d] = max(moved / 4, (b.max - b.min) / 16)
+            minStep[d] = (b.max - b.min) / 128
+        }
         var cursor = 0
-        while budget > 0 {
+        let perRound = 4
+        while budget > 2 + options.finalists, !order.isEmpty {
             let active = order.filter { step[$0]! >= minStep[$0]! }
             if active.isEmpty { break }
             var block: [String] = []
-            for _ in 0..<min(options.dimensionsPerRound, active.count) {
-                while step[order[cursor % order.count]]! < minStep[order[cursor % order.count]]! { cursor += 1 }
-                block.append(order[cursor % order.count])
+            while block.count < min(perRound, active.count) {
+                let d = order[cursor % order.count]
                 cursor += 1
+                if step[d]! >= minStep[d]! { block.append(d) }
             }
             var moves: [(String, SearchPoint)] = []
             for d in block {
@@ -195,7 +273,7 @@ public final class EditSearch: @unchecked Sendable {
                 }
             }
             if moves.isEmpty { for d in block { step[d]! /= 2 }; continue }
-            let judged = try judge(moves.map(\.1), original: base)
+            let judged = try judge(moves.map(\.1))
             let byPoint = Dictionary(judged.map { ($0.point, $0) }, uniquingKeysWith: { a, _ in a })
             var improving: [String: Candidate] = [:]
             for (d, p) in moves {
@@ -208,15 +286,61 @@ public final class EditSearch: @unchecked Sendable {
             if improving.count >= 2 && budget > 0 {
                 var v = current.point.values
                 for (d, c) in improving { v[d] = c.point[d] }
-                if let c = try judge([space.clamp(SearchPoint(values: v))], original: base).first, better(c, next) { next = c }
+                if let c = try judge([space.clamp(SearchPoint(values: v))]).first, better(c, next) { next = c }
             }
             current = next
         }
-        let bestEdited = seen.values.filter { !$0.point.values.isEmpty }.sorted(by: better).first
-        var best = original
-        if let e = bestEdited, e.verdict.total >= original.verdict.total + options.margin { best = e }
-        return SearchResult(original: original, best: best, bestEdited: bestEdited,
+
+        // 4. Pruning: every edit kind must earn its place.
+        var pruning = true
+        while pruning && budget > 0 && current.point != base {
+            pruning = false
+            let kinds = current.point.kinds.filter { k in current.point.values.keys.contains { $0.hasPrefix(k.rawValue + ".") && current.point[$0] != base[$0] } }
+            let without = kinds.sorted().map { k in Self.restoring(current.point, kind: k, to: base) }
+            for c in try judge(without).sorted(by: better) where c.verdict.total >= current.verdict.total - options.editMargin {
+                current = c
+                pruning = true
+                break
+            }
+        }
+
+        // 5. Finalists in full; the base is always one of them.
+        var finalists = seen.values.filter { $0.point != base && $0.verdict.total.isFinite }.sorted(by: better)
+        if let i = finalists.firstIndex(where: { $0.point == current.point }), i >= options.finalists {
+            finalists.swapAt(i, options.finalists - 1)
+        }
+        var chosen = finalists.prefix(max(0, options.finalists)).map(\.point)
+        if base != .identity { chosen.insert(base, at: 0) }
+        var full = try evaluate(chosen, original: baseline, base: base, depth: .full)
+        if base == .identity { full.append(original) }  // judged in full already
+        show("f", full)
+        let baseFull = full.first { $0.point == base } ?? original
+        let bestEdited = full.filter { $0.point != base }.sorted(by: better).first
+        var best = baseFull
+        if let e = bestEdited, e.verdict.total >= baseFull.verdict.total + options.margin { best = e }
+        return SearchResult(original: original, base: baseFull, best: best, bestEdited: bestEdited,
                             evaluations: options.budget - budget, proposals: proposals)
+    }
+
+    /// `point` with `values` set on top.
+    static func merged(_ point: SearchPoint, _ values: [String: Double]) -> SearchPoint {
+        var v = point.values
+        for (k, x) in values { v[k] = x }
+        return SearchPoint(values: v)
+    }
+
+    /// `point` moved towards `origin` to `factor` of its distance from it, parameter by parameter.
+    static func scaled(_ point: SearchPoint, by factor: Double, from origin: SearchPoint) -> SearchPoint {
+        var v: [String: Double] = [:]
+        for k in Set(point.values.keys).union(origin.values.keys) { v[k] = origin[k] + factor * (point[k] - origin[k]) }
+        return SearchPoint(values: v)
+    }
+
+    /// `point` with every parameter of `kind` back at its value in `base`.
+    static func restoring(_ point: SearchPoint, kind: EditKind, to base: SearchPoint) -> SearchPoint {
+        var v = point.values.filter { !$0.key.hasPrefix(kind.rawValue + ".") }
+        for (k, x) in base.values where k.hasPrefix(kind.rawValue + ".") { v[k] = x }
+        return SearchPoint(values: v)
     }
 }
 

@@ -37,13 +37,19 @@ public struct SearchPoint: Sendable, Hashable, CustomStringConvertible {
         SearchPoint(values: values.filter { !$0.key.hasPrefix(kind.rawValue + ".") })
     }
 
-    /// The edit chain: one edit per kind that has a value, in canonical order.
-    public func chain() throws -> EditChain {
+    /// The edit chain: one edit per kind that has a value, in canonical order. `look` names the
+    /// look that `look.amount` grades with (a point holds numbers only; without a look id the
+    /// amount is ignored).
+    public func chain(look: String? = nil) throws -> EditChain {
         var edits: [any Edit] = []
-        for kind in EditKind.allCases where kind != .look {
+        for kind in EditKind.allCases {
             let prefix = kind.rawValue + "."
             let mine = values.filter { $0.key.hasPrefix(prefix) }
             if mine.isEmpty { continue }
+            if kind == .look {
+                if let look, let amount = mine["look.amount"] { edits.append(LookEdit(.init(look: look, amount: amount))) }
+                continue
+            }
             edits.append(Self.make(kind.type, mine))
         }
         return try EditChain(edits)
@@ -82,25 +88,58 @@ public struct SearchPoint: Sendable, Hashable, CustomStringConvertible {
 /// The dimensions a search moves along: the preset's ranges, without geometry when the user
 /// turned it off.
 public struct SearchSpace: Sendable {
-    /// Identity value of every numeric edit parameter, by qualified id (from the tables).
-    public static let defaults: [String: Double] = Dictionary(
-        uniqueKeysWithValues: EditKind.allCases.flatMap { $0.type.parameterInfo }.map { ($0.id, $0.defaultValue) })
+    /// Identity value of every numeric edit parameter, by qualified id (from the tables). A
+    /// look's amount is the exception: its table default (1, "as designed") is what a named
+    /// look gets, but the identity of a point is no look at all, amount 0.
+    public static let defaults: [String: Double] = {
+        var d = Dictionary(uniqueKeysWithValues: EditKind.allCases.flatMap { $0.type.parameterInfo }.map { ($0.id, $0.defaultValue) })
+        d["look.amount"] = 0
+        return d
+    }()
 
     /// The searchable parameters, in canonical edit order.
     public let dimensions: [Preset.SearchDimension]
+    /// The preset's look (what `look.amount` grades with), if any.
+    public let look: String?
+    /// The preset's style as a point: its style values and its look at `amount.max`.
+    public let style: SearchPoint
+    /// Bounds of every parameter the space knows, searchable or fixed (a look whose amount
+    /// range is one value is fixed, but the style still sets it).
+    private let allBounds: [String: Preset.Bounds]
 
     /// - Parameter geometry: false drops straighten and crop (the output keeps the input's size).
     public init(preset: Preset, geometry: Bool) {
-        dimensions = preset.searchSpace.filter { d in
-            let kind = d.parameter.id.split(separator: ".")[0]
-            if kind == EditKind.look.rawValue { return false }  // non-numeric look id: not searched
-            if !geometry && (kind == EditKind.crop.rawValue || kind == EditKind.straighten.rawValue) { return false }
-            return true
+        func allowed(_ id: String) -> Bool {
+            let kind = id.split(separator: ".")[0]
+            return geometry || (kind != EditKind.crop.rawValue && kind != EditKind.straighten.rawValue)
         }
+        var dims = preset.searchSpace.filter { allowed($0.parameter.id) && $0.parameter.id != "look.amount" }
+        var bounds = Dictionary(uniqueKeysWithValues: dims.map { ($0.parameter.id, $0.bounds) })
+        var styleValues = preset.style.filter { allowed($0.key) }
+        // A style value outside the preset's search range still stands (it is what was asked for).
+        for (k, v) in styleValues {
+            let d = SearchSpace.defaults[k] ?? 0
+            let b = bounds[k] ?? Preset.Bounds(min: d, max: d)
+            bounds[k] = Preset.Bounds(min: min(b.min, v), max: max(b.max, v))
+        }
+        if let l = preset.look, l.amount.max > 0 {
+            bounds["look.amount"] = l.amount
+            styleValues["look.amount"] = l.amount.max
+            if l.amount.min < l.amount.max, let info = LookEdit.parameterInfo.first {
+                dims.append(Preset.SearchDimension(parameter: info, bounds: l.amount))
+            }
+        }
+        dimensions = dims
+        look = preset.look?.id
+        allBounds = bounds
+        style = SearchPoint(values: styleValues)
     }
 
-    /// Bounds of `id`, if searchable.
-    public func bounds(_ id: String) -> Preset.Bounds? { dimensions.first { $0.parameter.id == id }?.bounds }
+    /// The chain of `point` with this space's look.
+    public func chain(_ point: SearchPoint) throws -> EditChain { try point.chain(look: look) }
+
+    /// Bounds of `id`, if the space may set it (searchable, or fixed by the style).
+    public func bounds(_ id: String) -> Preset.Bounds? { allBounds[id] }
 
     /// `point` with every value clamped into its bounds; parameters outside the space are dropped.
     public func clamp(_ point: SearchPoint) -> SearchPoint {

@@ -234,13 +234,33 @@ func measure(out: String, methods: [String]) throws {
     }
 }
 
+/// Every classical factor's raw value and measurements on the enhancer's proxy of each
+/// degraded file, as TSV (kind, photo, factor, raw, score, level, measurements…): the data
+/// the analytic proposals are calibrated on.
+func dumpFactors(out: String, proxy: Int) throws {
+    let fm = FileManager.default
+    let assessor = Assessor(factors: Assessor.classicalFactors(visuals: false))
+    print("kind\tphoto\tfactor\traw\tscore\tlevel\tmeasurements")
+    for (kind, _) in degradations {
+        let dir = "\(out)/deg/\(kind)"
+        for f in try fm.contentsOfDirectory(atPath: dir).filter({ $0.hasSuffix(".png") }).sorted() {
+            let img = try Photo(path: "\(dir)/\(f)").proxy(longSide: proxy)
+            for r in assessor.assess(AnalysisContext(image: img)).results {
+                let m = r.measurements.map { "\($0.name)=\(String(format: "%.5g", $0.value))" }.joined(separator: ",")
+                print("\(kind)\t\(f)\t\(r.id)\t\(String(format: "%.5g", r.raw))\t\(String(format: "%.3f", r.score))\t\(r.level?.value ?? 0)\t\(m)")
+            }
+        }
+    }
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 do {
     switch args.first {
     case "degrade" where args.count >= 3: try degrade(out: args[1], photos: Array(args[2...]))
     case "measure" where args.count >= 3: try measure(out: args[1], methods: Array(args[2...]))
+    case "factors" where args.count >= 2: try dumpFactors(out: args[1], proxy: args.count > 2 ? Int(args[2]) ?? 384 : 384)
     default:
-        FileHandle.standardError.write(Data("usage: iaa-bench-recover degrade OUT PHOTO... | measure OUT METHOD...\n".utf8))
+        FileHandle.standardError.write(Data("usage: iaa-bench-recover degrade OUT PHOTO... | measure OUT METHOD... | factors OUT [PROXY]\n".utf8))
         exit(2)
     }
 } catch {

@@ -17,7 +17,8 @@ final class PresetTests: XCTestCase {
         }
         XCTAssertEqual(presets["bw"]?.look?.id, "bw-classic")
         XCTAssertFalse(presets["bw"]!.searchSpace.contains { $0.parameter.id.hasPrefix("colour.") })
-        XCTAssertEqual(presets["natural"]?.ranges["exposure.ev"], .init(min: -1, max: 1))
+        XCTAssertEqual(presets["natural"]?.ranges["exposure.ev"], .init(min: -2, max: 2.5))
+        XCTAssertEqual(presets["natural"]?.taste, 0)
     }
 
     func testEveryBundledLookValidates() throws {

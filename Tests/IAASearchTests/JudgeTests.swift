@@ -21,11 +21,15 @@ final class JudgeTests: XCTestCase {
 
     func testPenaltyGrowsWithEditSize() {
         let j = judge()
-        let small = j.editSize(SearchPoint(values: ["exposure.ev": 0.25]))
-        let large = j.editSize(SearchPoint(values: ["exposure.ev": 1]))
+        let small = j.editSize(SearchPoint(values: ["exposure.ev": 0.625]))
+        let large = j.editSize(SearchPoint(values: ["exposure.ev": 2.5]))
         XCTAssertEqual(j.editSize(.identity), 0)
-        XCTAssertEqual(large, 1, accuracy: 1e-9)  // the edge of natural's ±1 EV range
+        XCTAssertEqual(large, 1, accuracy: 1e-9)  // the edge of natural's −2…+2.5 EV range
         XCTAssertEqual(small, 1.0 / 16, accuracy: 1e-9)
+        XCTAssertEqual(j.editSize(SearchPoint(values: ["exposure.ev": -2])), 1, accuracy: 1e-9)
+        // A preset's style costs nothing: size counts from the base.
+        let base = SearchPoint(values: ["colour.vibrance": 20])
+        XCTAssertEqual(j.editSize(base, from: base), 0)
     }
 
     func testWeightsAreRenormalisedOverMeasuredFactors() throws {

@@ -29,6 +29,11 @@ int iaa_vips_proxy(const char *path, int kind, int width, int height, int long_s
 int iaa_vips_autorot(VipsImage *in, VipsImage **out);
 /* Convert to 8-bit sRGB with alpha flattened onto (r,g,b). Imports through the embedded ICC
  * profile when there is one (CMYK falls back to libvips' built-in profile). */
+/* A full-resolution window of the file as it is stored (no EXIF rotation): `width` × `height`
+ * pixels at (`left`, `top`), decoded sequentially (only the rows down to the window's bottom
+ * are read), converted to 8-bit sRGB with alpha flattened on white, in memory. */
+int iaa_vips_region(const char *path, int left, int top, int width, int height, int fail_on, VipsImage **out);
+
 int iaa_vips_to_srgb8_flat(VipsImage *in, double r, double g, double b, VipsImage **out);
 /* Transform through the embedded ICC profile into sRGB, keeping alpha, at the given depth. */
 int iaa_vips_icc_to_srgb(VipsImage *in, int depth, VipsImage **out);
