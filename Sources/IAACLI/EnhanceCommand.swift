@@ -28,10 +28,10 @@ struct EnhanceCommand: ParsableCommand {
     @Flag(name: .customLong("in-place"), help: "Replace each original (atomically).")
     var inPlace = false
 
-    @Option(help: ArgumentHelp("Preset: natural, vivid, portrait, landscape, night or bw (default: by theme, else natural).", valueName: "name"))
+    @Option(help: ArgumentHelp("Preset: natural, vivid, portrait, landscape, night or bw. A named preset sets the style; without one the photo's theme chooses what the judge weighs (portrait, landscape, night), else natural.", valueName: "name"))
     var preset: String?
 
-    @Option(help: ArgumentHelp("The photo's theme from a scene classifier; picks the preset when none is named.", valueName: "theme"))
+    @Option(help: ArgumentHelp("The photo's theme, instead of the one EfficientNet-Lite0 finds (portrait, landscape, night, food, …).", valueName: "theme"))
     var theme: String?
 
     @Flag(inversion: .prefixedNo, help: "Allow geometric edits (straighten and crop); --no-crop keeps the input's size.")
@@ -96,7 +96,7 @@ struct EnhanceCommand: ParsableCommand {
 
     static func text(_ r: Enhancement, input: String, output: String) -> String {
         var lines = ["\(input) → \(output)"]
-        lines.append("  preset     \(r.preset.id); \(r.search.evaluations) candidates judged")
+        lines.append("  preset     \(r.preset.id)\(r.theme.map { " (theme \($0))" } ?? ""); \(r.search.evaluations) candidates judged")
         if r.chain.edits.isEmpty {
             let why = r.search.bestEdited.map { "best edit \(fmt($0.verdict.total)) did not beat the original \(fmt(r.before.total)) by the margin" }
                 ?? "no edit was found"
@@ -129,6 +129,7 @@ struct EnhanceCommand: ParsableCommand {
         }
         var o: [String: JSONValue] = [
             "input": .string(input), "output": .string(output), "preset": .string(r.preset.id),
+            "theme": r.theme.map { .string($0) } ?? .null,
             "recipe": r.chain.json, "evaluations": .number(Double(r.search.evaluations)),
             "before": .object(["total": num((r.before.total)), "factors": factors(r.before)]),
             "after": .object(["total": num((r.after.total)), "factors": factors(r.after),

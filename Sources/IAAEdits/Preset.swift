@@ -130,6 +130,19 @@ public struct Preset: Sendable, Hashable {
         self.taste = taste
     }
 
+    /// This preset as a judge only: its weights and ranges, without its style or look and with
+    /// no taste credit. What a preset chosen from a photo's theme is used as: the theme tunes
+    /// what the judge cares about; only a preset the user names changes the photo's style.
+    public var judgeOnly: Preset {
+        Preset(id: id, description: description, ranges: ranges, weights: weights, look: nil, style: [:], taste: 0)
+    }
+
+    private init(id: String, description: String, ranges: [String: Bounds], weights: [String: Double], look: Look?,
+                 style: [String: Double], taste: Double) {
+        self.id = id; self.description = description; self.ranges = ranges; self.weights = weights
+        self.look = look; self.style = style; self.taste = taste
+    }
+
     /// The searchable parameters in canonical edit order (only those with a non-empty range).
     public var searchSpace: [SearchDimension] {
         EditKind.allCases.flatMap { $0.type.parameterInfo }.compactMap { p in

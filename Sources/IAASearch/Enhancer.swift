@@ -64,6 +64,8 @@ public struct Enhancement: Sendable {
     /// Original and result proxies (for side-by-side views).
     public var beforeProxy: RGBImage
     public var afterProxy: RGBImage
+    /// The photo's theme when it chose the preset (nil when the user named one).
+    public var theme: String? = nil
 }
 
 /// Enhances photos: judges a proxy, searches edits on it, renders the winner once at full
@@ -75,23 +77,32 @@ public final class Enhancer: @unchecked Sendable {
     let nima: NIMA?
     let brisque: Brisque?
     let faces: YuNet?
+    /// Loads the scene classifier the first time a photo's theme has to choose its preset.
+    private let sceneLoader: (@Sendable () throws -> EfficientNetLite0)?
+    private var sceneModel: EfficientNetLite0?
+    private let sceneLock = NSLock()
 
-    public init(presets: [String: Preset], looks: LookLibrary, nima: NIMA?, brisque: Brisque?, faces: YuNet?) {
+    public init(presets: [String: Preset], looks: LookLibrary, nima: NIMA?, brisque: Brisque?, faces: YuNet?,
+                scene: (@Sendable () throws -> EfficientNetLite0)? = nil) {
         self.presets = presets
         self.looks = looks
         self.nima = nima
         self.brisque = brisque
         self.faces = faces
+        self.sceneLoader = scene
     }
 
-    /// The bundled presets and looks with NIMA, BRISQUE and YuNet from the Weights folder.
+    /// The bundled presets and looks with NIMA, BRISQUE and YuNet from the Weights folder, and
+    /// EfficientNet-Lite0 for themes (loaded when first needed).
     public static func standard() throws -> Enhancer {
         let looks = try LookLibrary.bundled()
         return Enhancer(presets: try Preset.bundled(looks: looks), looks: looks,
-                        nima: try NIMA.load(), brisque: try Brisque(), faces: try YuNet.load())
+                        nima: try NIMA.load(), brisque: try Brisque(), faces: try YuNet.load(),
+                        scene: { try EfficientNetLite0.load() })
     }
 
-    /// Which preset: the named one, else the one named like the theme, else `natural`.
+    /// Which preset: the named one as it is; else the one named like the theme as a judge only
+    /// (its weights and ranges, not its style: see `Preset.judgeOnly`); else `natural`.
     public func preset(named name: String?, theme: String?) throws -> Preset {
         if let name {
             guard let p = presets[name] else {
@@ -100,31 +111,53 @@ public final class Enhancer: @unchecked Sendable {
             }
             return p
         }
-        if let theme, let p = presets[theme.lowercased()] { return p }
+        if let theme, let p = presets[theme.lowercased()] { return p.judgeOnly }
         guard let p = presets["natural"] else { throw IAAError(.invalidArgument, path: nil, "The bundled preset \"natural\" is missing") }
         return p
     }
 
+    /// The photo's theme from EfficientNet-Lite0, faces and luminance (nil without the model).
+    func theme(of proxy: RGBImage, faces found: [Face]) throws -> String? {
+        guard let sceneLoader else { return nil }
+        let model: EfficientNetLite0 = try sceneLock.withLock {
+            if let m = sceneModel { return m }
+            let m = try sceneLoader()
+            sceneModel = m
+            return m
+        }
+        let t = model.theme(of: proxy, faces: FaceEvidence(faces: found, width: proxy.width, height: proxy.height),
+                            luminance: LuminanceEvidence(image: proxy))
+        return t.theme.rawValue
+    }
+
     /// Judges and searches `photo`'s proxy, with noise judged on a 1:1 window of the file when
-    /// the proxy is much smaller than the photo.
+    /// the proxy is much smaller than the photo. Without a named preset or theme, the photo's
+    /// own theme picks the judge's weights.
     public func enhance(_ photo: Photo, options: EnhanceOptions = EnhanceOptions()) throws -> Enhancement {
-        let preset = try preset(named: options.preset, theme: options.theme)
         let proxy = try photo.proxy(longSide: options.proxyLongSide)
+        let found = faces?.detect(proxy) ?? []
+        var theme = options.theme
+        if options.preset == nil && theme == nil { theme = try self.theme(of: proxy, faces: found) }
+        let preset = try preset(named: options.preset, theme: theme)
         var window: RGBImage? = nil
         if options.detailSide > 0, Double(max(photo.info.width, photo.info.height)) > 1.5 * Double(max(proxy.width, proxy.height)) {
             window = try photo.detailWindow(side: options.detailSide)
         }
-        return try enhance(proxy: proxy, window: window, preset: preset, options: options)
+        var e = try enhance(proxy: proxy, window: window, faces: found, preset: preset, options: options)
+        e.theme = options.preset == nil ? theme : nil
+        return e
     }
 
     /// Judges and searches an already decoded proxy; `window`, when given, is a 1:1 crop of
-    /// the full-resolution photo for the detail probe.
-    public func enhance(proxy: RGBImage, window: RGBImage? = nil, preset: Preset, options: EnhanceOptions) throws -> Enhancement {
+    /// the full-resolution photo for the detail probe; `faces` the proxy's faces (detected here
+    /// when nil).
+    public func enhance(proxy: RGBImage, window: RGBImage? = nil, faces found: [Face]? = nil, preset: Preset,
+                        options: EnhanceOptions) throws -> Enhancement {
         let judge = Judge(preset: preset, nima: nima, brisque: brisque)
         let context = EditContext(looks: looks)
         let renderer = try ChainRenderer(proxy: proxy, context: context, capacity: 48)
         let probe = try window.map { try DetailProbe(window: $0, context: context) }
-        let boxes = faces?.detect(proxy).map { FaceBox(x: $0.x, y: $0.y, width: $0.width, height: $0.height, confidence: $0.score) } ?? []
+        let boxes = (found ?? faces?.detect(proxy) ?? []).map { FaceBox(x: $0.x, y: $0.y, width: $0.width, height: $0.height, confidence: $0.score) }
         let search = EditSearch(judge: judge, renderer: renderer, space: SearchSpace(preset: preset, geometry: options.geometry),
                                 faces: boxes, probe: probe)
         let result = try search.run(options.search)

@@ -84,6 +84,9 @@ public final class Judge: @unchecked Sendable {
     /// Default 10: clipping 5 % more of the frame costs 0.5 points. Lost detail is a fault the
     /// factors see only through their averages.
     public let penaltyPerClippedShare: Double
+    /// Score points a factor must lose, besides crossing from a normal to a fault level, to
+    /// veto a candidate: a factor sitting on a level boundary flips on noise. Default 1.
+    public var vetoDrop: Double = 1
     private let nima: NIMA?
     private let brisque: Brisque?
     private let assessor = Assessor(factors: Assessor.classicalFactors(visuals: false))
@@ -163,8 +166,9 @@ public final class Judge: @unchecked Sendable {
 
     /// Judges a measurement. `original` is the untouched photo's measurement (for the credit
     /// rule and the veto; nil when judging the original itself); `point` the edit that produced
-    /// it, `base` the preset's style (the edit-size penalty counts from there), and `change` the
-    /// mean CIEDE2000 and `clipping` the share of newly clipped pixels it caused.
+    /// it, `base` the preset's style (the edit-size penalty counts from there), `change` the
+    /// mean CIEDE2000 and `clipping` the share of newly clipped pixels it caused, and `exempt`
+    /// the factors whose fault the style itself causes (they cannot veto).
     ///
     /// Credit rule: a factor the original had at an F.740.4 fault level is credited in full
     /// (the correction is the point). A factor the original had at a normal level is credited at
@@ -173,7 +177,8 @@ public final class Judge: @unchecked Sendable {
     /// pay for taste. Factors without levels (the learned aesthetic score, technical quality)
     /// count in full.
     public func verdict(_ m: Observation, original: Observation?, point: SearchPoint = .identity,
-                        base: SearchPoint = .identity, change: Double = 0, clipping: Double = 0) -> Verdict {
+                        base: SearchPoint = .identity, change: Double = 0, clipping: Double = 0,
+                        exempt: Set<String> = []) -> Verdict {
         var scores: [(String, Double, Double, AttributeLevel?)] = []
         for id in Preset.factorIDs {
             switch id {
@@ -201,9 +206,9 @@ public final class Judge: @unchecked Sendable {
         // Only factors the preset weighs can veto: black and white is not a saturation fault.
         var vetoes: [String] = []
         if let original {
-            for r in m.factors where (preset.weights[r.id] ?? 0) > 0 {
-                guard let now = r.level, let before = original.factor(r.id)?.level else { continue }
-                if !before.isFault && now.isFault { vetoes.append(r.id) }
+            for r in m.factors where (preset.weights[r.id] ?? 0) > 0 && !exempt.contains(r.id) {
+                guard let now = r.level, let o = original.factor(r.id), let before = o.level else { continue }
+                if !before.isFault && now.isFault && o.score - r.score >= vetoDrop { vetoes.append(r.id) }
             }
         }
         return Verdict(factors: factors, weighted: weighted,

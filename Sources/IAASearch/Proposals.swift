@@ -28,6 +28,8 @@ public enum Proposals {
 
     /// One proposed edit, with the measurement behind it.
     public struct Proposal: Sendable, Hashable {
+        /// The factor whose fault it answers.
+        public var factor: String
         /// The kind of edit.
         public var kind: EditKind
         /// Parameter values, by qualified id.
@@ -41,29 +43,33 @@ public enum Proposals {
         public var reason: String
     }
 
-    /// Proposals for a photo whose proxy, edited by `point`, measured `observation`. Values are
+    /// Proposals for a photo whose proxy, edited by `point`, measured `observation`, for the
+    /// factors `weights` counts (a black-and-white preset weighs no colour factor, so a
+    /// colour cast gets no correction there). Values are
     /// absolute: each correction is composed with what `point` already does (exposure adds EV,
     /// white balance adds mired and tint, saturation multiplies chroma), so a second round on
     /// an already corrected candidate refines rather than restarts. Straighten and denoise are
     /// proposed only when `point` has none yet.
-    public static func propose(_ observation: Observation, at point: SearchPoint = .identity, space: SearchSpace) -> [Proposal] {
+    public static func propose(_ observation: Observation, at point: SearchPoint = .identity, space: SearchSpace,
+                               weights: [String: Double]? = nil) -> [Proposal] {
         var out: [Proposal] = []
-        func add(_ kind: EditKind, _ values: [String: Double], refine: Bool = false, companions: [String] = [], _ reason: String) {
+        func add(_ factor: String, _ kind: EditKind, _ values: [String: Double], refine: Bool = false, companions: [String] = [],
+                 _ reason: String) {
+            // Only the parameters this proposal sets: clamping a point drops what the space lacks.
             let p = space.clamp(SearchPoint(values: values))
-            if !p.values.isEmpty {
-                out.append(Proposal(kind: kind, values: p.values, refine: refine, companions: companions, reason: reason))
-            }
+            guard !p.values.isEmpty, p.values.keys.contains(where: { values[$0] != nil }) else { return }
+            out.append(Proposal(factor: factor, kind: kind, values: p.values, refine: refine, companions: companions, reason: reason))
         }
         if let straighten = observation.factor("cameraAngle"), let conf = straighten.measurement("tiltConfidence"),
            conf >= 0.15, abs(straighten.raw) >= 0.5, !point.kinds.contains(.straighten) {
             // raw > 0 is a clockwise tilt; the edit's positive angle turns counter-clockwise.
-            add(.straighten, ["straighten.degrees": straighten.raw],
+            add("cameraAngle", .straighten, ["straighten.degrees": straighten.raw],
                 "tilted \(String(format: "%.1f", straighten.raw))° (line confidence \(String(format: "%.2f", conf)))")
         }
         func faulty(_ r: FactorResult) -> Bool { r.level?.isFault ?? false }
         if let e = observation.factor("exposure"), faulty(e) {
             let ev = point["exposure.ev"] - e.raw
-            add(.exposure, ["exposure.ev": ev], refine: true, companions: [ev > 0 ? "tone.highlights" : "tone.shadows"],
+            add("exposure", .exposure, ["exposure.ev": ev], refine: true, companions: [ev > 0 ? "tone.highlights" : "tone.shadows"],
                 "exposure \(String(format: "%+.2f", e.raw)) EV from the target key")
         }
         if let wb = observation.factor("whiteBalance"), faulty(wb), let u = wb.measurement("greyEdgeU"), let v = wb.measurement("greyEdgeV") {
@@ -72,20 +78,20 @@ public enum Proposals {
                                       temperature: tb.map { $0.min...$0.max } ?? 0...0,
                                       tint: nb.map { $0.min...$0.max } ?? 0...0)
             if abs(solved.temperature) >= 2 || abs(solved.tint) >= 2 {
-                add(.whiteBalance, ["whiteBalance.temperature": point["whiteBalance.temperature"] + solved.temperature,
+                add("whiteBalance", .whiteBalance, ["whiteBalance.temperature": point["whiteBalance.temperature"] + solved.temperature,
                                     "whiteBalance.tint": point["whiteBalance.tint"] + solved.tint],
                     "estimated illuminant cast b* \(String(format: "%.1f", -wb.raw))")
             }
         }
         if let n = observation.factor("noise"), faulty(n), !point.kinds.contains(.denoise) {
-            add(.denoise, ["denoise.strength": denoiseStrength(sigma: n.raw)], "noise σ \(String(format: "%.1f", n.raw)) levels at 1:1")
+            add("noise", .denoise, ["denoise.strength": denoiseStrength(sigma: n.raw)], "noise σ \(String(format: "%.1f", n.raw)) levels at 1:1")
         }
         if let s = observation.factor("saturation"), faulty(s), s.raw < 0 {
             let gain = (1 + point["colour.saturation"] / 100) * pow(2, -saturationShare * s.raw)
-            add(.colour, ["colour.saturation": (gain - 1) * 100],
+            add("saturation", .colour, ["colour.saturation": (gain - 1) * 100],
                 "chroma \(String(format: "%+.2f", s.raw)) stops from the natural range")
         }
-        return out
+        return out.filter { weights == nil || (weights?[$0.factor] ?? 0) > 0 }
     }
 
     /// Denoise strength for a noise level σ (8-bit levels at 1:1, the noise factor's raw

@@ -104,9 +104,10 @@ public final class EditSearch: @unchecked Sendable {
     }
 
     /// Renders and judges `points` at `depth` against `original`; `base` is the style the
-    /// edit-size and perceptual-change penalties count from.
+    /// edit-size and perceptual-change penalties count from, `exempt` the factors whose fault
+    /// the style itself causes (no veto).
     public func evaluate(_ points: [SearchPoint], original: Observation?, base: SearchPoint = .identity,
-                         depth: Judge.Depth = .classical) throws -> [Candidate] {
+                         exempt: Set<String> = [], depth: Judge.Depth = .classical) throws -> [Candidate] {
         let space = self.space
         let chains = try points.map { try space.chain($0) }
         let renderer = self.renderer
@@ -133,7 +134,7 @@ public final class EditSearch: @unchecked Sendable {
         return points.indices.map { i in
             Candidate(point: points[i], chain: chains[i],
                       verdict: judge.verdict(observations[i], original: original, point: points[i], base: base,
-                                            change: changes[i].0, clipping: changes[i].1),
+                                            change: changes[i].0, clipping: changes[i].1, exempt: exempt),
                       proxy: rendered[i])
         }
     }
@@ -176,6 +177,7 @@ public final class EditSearch: @unchecked Sendable {
         var seen: [SearchPoint: Candidate] = [:]
         var baseline: Observation? = nil
         var base = SearchPoint.identity
+        var exempt: Set<String> = []
         func show(_ tag: String, _ out: [Candidate]) {
             guard trace else { return }
             for c in out {
@@ -191,7 +193,7 @@ public final class EditSearch: @unchecked Sendable {
             // Canonical order keeps shared prefixes adjacent (cache friendly) and the outcome
             // independent of the order the points were proposed in.
             fresh.sort { $0.description < $1.description }
-            let out = try evaluate(fresh, original: baseline, base: base)
+            let out = try evaluate(fresh, original: baseline, base: base, exempt: exempt)
             show("c", out)
             budget -= out.count
             for c in out { seen[c.point] = c }
@@ -205,19 +207,30 @@ public final class EditSearch: @unchecked Sendable {
         let original = try evaluate([.identity], original: nil, depth: .full)[0]
         show("o", [original])
         baseline = original.verdict.observation
-        let proposals = Proposals.propose(original.verdict.observation, space: space)
+        let weights = self.judge.preset.weights
+        let proposals = Proposals.propose(original.verdict.observation, space: space, weights: weights)
 
-        // 2. The base: the style, halved while it pushes a factor into a fault.
+        // 2. The base: the style, scaled down while it pushes a factor to a severe fault (the
+        // end of its F.740.4 scale). Milder faults it causes are what was asked for ("vivid"
+        // colour) and are exempt from the veto from then on.
         if !space.style.values.isEmpty {
-            var style = space.style
-            for _ in 0..<3 {
-                base = style
+            for scale in [1.0, 0.5, 0.25] {
+                let style = Self.scaled(space.style, by: scale, from: .identity)
                 let c = try evaluate([style], original: baseline, base: style)[0]
-                if c.verdict.vetoes.isEmpty { break }
-                style = Self.scaled(space.style, by: style == space.style ? 0.5 : 0.25, from: .identity)
+                show("s", [c])
+                budget -= 1
+                let severe = c.verdict.vetoes.contains { id in
+                    guard let l = c.verdict.observation.factor(id)?.level else { return false }
+                    return l.value == l.attribute.levels.lowerBound || l.value == l.attribute.levels.upperBound
+                }
+                if !severe {
+                    base = style
+                    exempt = Set(c.verdict.vetoes)
+                    break
+                }
             }
         }
-        budget -= 1
+        budget -= 1  // the original
         let corrections = proposals.map { p in space.clamp(Self.merged(base, p.values)) }
         var starts: [SearchPoint] = [base]
         let all = space.clamp(Self.merged(base, Proposals.combined(proposals).values))
@@ -232,7 +245,7 @@ public final class EditSearch: @unchecked Sendable {
         // looked low only because the photo was dark is gone once it is brightened; a cast
         // half removed is removed further) get proposals composed with what it already does.
         for _ in 0..<2 where budget > 2 + options.finalists {
-            let follow = Proposals.propose(current.verdict.observation, at: current.point, space: space)
+            let follow = Proposals.propose(current.verdict.observation, at: current.point, space: space, weights: weights)
                 .filter { p in p.values.contains { current.point[$0.key] != $0.value } }
             guard !follow.isEmpty else { break }
             let next = space.clamp(Self.merged(current.point, Proposals.combined(follow).values))
@@ -304,14 +317,16 @@ public final class EditSearch: @unchecked Sendable {
             }
         }
 
-        // 5. Finalists in full; the base is always one of them.
-        var finalists = seen.values.filter { $0.point != base && $0.verdict.total.isFinite }.sorted(by: better)
-        if let i = finalists.firstIndex(where: { $0.point == current.point }), i >= options.finalists {
-            finalists.swapAt(i, options.finalists - 1)
-        }
+        // 5. Finalists in full: the pruned best and the next best candidates that hold no edit
+        // kind it dropped (so pruning stands), with the base always among them.
+        let kinds = current.point.kinds
+        var finalists = [current] + seen.values.filter {
+            $0.point != base && $0.point != current.point && $0.verdict.total.isFinite && $0.point.kinds.isSubset(of: kinds)
+        }.sorted(by: better)
+        if current.point == base { finalists.removeFirst() }
         var chosen = finalists.prefix(max(0, options.finalists)).map(\.point)
         if base != .identity { chosen.insert(base, at: 0) }
-        var full = try evaluate(chosen, original: baseline, base: base, depth: .full)
+        var full = try evaluate(chosen, original: baseline, base: base, exempt: exempt, depth: .full)
         if base == .identity { full.append(original) }  // judged in full already
         show("f", full)
         let baseFull = full.first { $0.point == base } ?? original

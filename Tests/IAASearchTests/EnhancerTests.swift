@@ -1,6 +1,6 @@
 import IAACore
 import IAAEdits
-import IAASearch
+@testable import IAASearch
 import XCTest
 
 /// Behaviour on real photos (Tests/Fixtures/photos, public domain/CC0), small proxies.
@@ -64,5 +64,37 @@ final class EnhancerTests: XCTestCase {
         XCTAssertNotNil(r.scoreAfter)
         XCTAssertEqual(r.levels.count, 11)
         XCTAssertEqual(try EditChain(jsonText: r.recipe!), e.chain)
+    }
+}
+
+final class SearchGuardTests: XCTestCase {
+    func testEveryEditOfTheWinnerEarnsItsPlace() throws {
+        // An under-exposed copy: exposure must be fixed; whatever else the winner holds must
+        // cost at least the edit margin when taken out.
+        let natural = try Support.enhancer.preset(named: "natural", theme: nil)
+        let dark = Support.gains(try Support.photo("vintage_cars.jpg"), 0.35, 0.35, 0.35)
+        let options = Support.options(budget: 24)
+        let e = try Support.enhancer.enhance(proxy: dark, preset: natural, options: options)
+        XCTAssertNotNil(e.chain.edit(.exposure), "\(e.chain)")
+        let judge = Judge(preset: natural, nima: nil, brisque: nil)
+        let renderer = try ChainRenderer(proxy: dark, context: EditContext(looks: Support.enhancer.looks))
+        let search = EditSearch(judge: judge, renderer: renderer, space: SearchSpace(preset: natural, geometry: false))
+        let original = judge.measure([dark], depth: .classical)[0]
+        let best = SearchPoint(chain: e.chain)
+        let full = try search.evaluate([best], original: original)[0].verdict.total
+        for kind in best.kinds {
+            let without = try search.evaluate([EditSearch.restoring(best, kind: kind, to: .identity)], original: original)[0].verdict.total
+            XCTAssertLessThan(without, full - options.search.editMargin + 1e-9, "\(kind) rides along in \(e.chain)")
+        }
+    }
+
+    func testNoFaultsMeansNoSearch() throws {
+        let natural = try Support.enhancer.preset(named: "natural", theme: nil)
+        let img = try Support.photo("macaws.jpg")
+        let e = try Support.enhancer.enhance(proxy: img, preset: natural, options: Support.options(budget: 32))
+        if e.search.proposals.isEmpty {
+            XCTAssertTrue(e.chain.edits.isEmpty, "\(e.chain)")
+            XCTAssertLessThanOrEqual(e.search.evaluations, 3)
+        }
     }
 }

@@ -48,3 +48,33 @@ final class JudgeTests: XCTestCase {
         XCTAssertLessThan(natural.weights["aesthetic"]!, 0.5)
     }
 }
+
+final class JudgeCreditTests: XCTestCase {
+    func testGainsOnFactorsThatWereFineEarnOnlyTheTasteShare() throws {
+        let natural = try Support.enhancer.preset(named: "natural", theme: nil)
+        let vivid = try Support.enhancer.preset(named: "vivid", theme: nil)
+        XCTAssertEqual(natural.taste, 0)
+        XCTAssertGreaterThan(vivid.taste, 0)
+        let img = try Support.photo("tulip_field.jpg")
+        for preset in [natural, vivid] {
+            let j = Judge(preset: preset, nima: nil, brisque: nil)
+            let obs = j.measure([img, Support.gains(img, 1.3, 1.3, 1.3)], depth: .classical)
+            let v = j.verdict(obs[1], original: obs[0])
+            for f in v.factors {
+                guard let before = obs[0].factor(f.id), let l = before.level, !l.isFault else { continue }
+                let gain = max(0, f.score - before.score)
+                XCTAssertEqual(f.credited, min(f.score, before.score) + preset.taste * gain, accuracy: 1e-9, "\(preset.id) \(f.id)")
+            }
+        }
+    }
+
+    func testAFaultIsCreditedInFull() throws {
+        let natural = try Support.enhancer.preset(named: "natural", theme: nil)
+        let img = try Support.photo("vintage_cars.jpg")
+        let j = Judge(preset: natural, nima: nil, brisque: nil)
+        let obs = j.measure([Support.gains(img, 0.3, 0.3, 0.3), img], depth: .classical)
+        XCTAssertTrue(obs[0].factor("exposure")!.level!.isFault)
+        let v = j.verdict(obs[1], original: obs[0])
+        XCTAssertEqual(v.factor("exposure")!.credited, v.factor("exposure")!.score)
+    }
+}
