@@ -4,6 +4,7 @@
  * object, so every early return releases them; the result is referenced before the context
  * goes. */
 #include "iaa_vips_edits.h"
+#include "iaa_vips_render.h"
 #include <math.h>
 #include <string.h>
 
@@ -388,6 +389,10 @@ int iaa_edit_sharpen(VipsImage *in, double sigma, double x1, double m1, double m
 }
 
 int iaa_edit_rotate_crop(VipsImage *in, double degrees, int width, int height, VipsImage **out) {
+    /* One pass for the formats edits use (8/16-bit native, float working images). */
+    if (in->Coding == VIPS_CODING_NONE && in->Xsize >= 2 && in->Ysize >= 2 &&
+        (in->BandFmt == VIPS_FORMAT_UCHAR || in->BandFmt == VIPS_FORMAT_USHORT || in->BandFmt == VIPS_FORMAT_FLOAT))
+        return iaa_edit_rotate_crop_bilinear(in, degrees, width, height, out);
     VipsObject *ctx = ctx_new();
     VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 2);
     if (vips_rotate(in, &t[0], degrees, NULL)) return fail(ctx);

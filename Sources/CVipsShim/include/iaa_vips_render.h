@@ -42,6 +42,13 @@ int iaa_edit_luma_sharpen(VipsImage *in, double sigma, double x1, double m1, dou
 int iaa_edit_luma_denoise(VipsImage *in, double sigma_l, double amount_l, double edge,
                           double sigma_ab, double amount_ab, VipsImage **out);
 
+/* Rotation by `degrees` clockwise (y down) about the image centre, cut to the centred
+ * `width` × `height` rectangle, bilinear, in one pass: the output pixel centre (x + ½, y + ½)
+ * samples the input at centre + R(−degrees) · (x + ½ − width / 2, y + ½ − height / 2).
+ * uchar, ushort and float, any number of bands (alpha is interpolated like the others);
+ * positions outside the input clamp to its edge. The input needs random access. */
+int iaa_edit_rotate_crop_bilinear(VipsImage *in, double degrees, int width, int height, VipsImage **out);
+
 /* The last band (alpha) as 8-bit samples (16-bit ones divided by 257, rounded). */
 int iaa_vips_alpha8(VipsImage *in, VipsImage **out);
 
