@@ -387,7 +387,7 @@ static int detail_build(VipsImage *in, IaaDetail *p, VipsImage **out) {
         detail_free(p);
         return -1;
     }
-    VipsImage *res = new_output(embedded, VIPS_DEMAND_STYLE_FATSTRIP);
+    VipsImage *res = new_output(embedded, VIPS_DEMAND_STYLE_SMALLTILE);
     g_object_unref(embedded);
     if (!res) { detail_free(p); return -1; }
     res->Xsize = in->Xsize;
