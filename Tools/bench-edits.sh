@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product bench-edits >/dev/null 2>&1
-bin=.build/release/bench-edits
+bin=${BENCH_EDITS_BIN:-.build/release/bench-edits}  # BENCH_EDITS_BIN: another build, for before/after
 if [ "${1:-}" != "--full" ]; then
     exec "$bin" "${1:-Tests/Fixtures/photos/macaws.jpg}" "${2:-200}"
 fi
