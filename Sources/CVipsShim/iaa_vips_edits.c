@@ -4,6 +4,7 @@
  * object, so every early return releases them; the result is referenced before the context
  * goes. */
 #include "iaa_vips_edits.h"
+#include "iaa_vips_render.h"
 #include <math.h>
 #include <string.h>
 
@@ -293,101 +294,11 @@ int iaa_edit_lab_pointwise(VipsImage *in, const float *lut_l, double l_max, int 
     return 0;
 }
 
-/* The denoise blend, fused into one pass: inputs are the Lab image, its blurred L* embedded
- * with a one-pixel copied border (for the central differences), and its blurred a*b*. */
-typedef struct {
-    double amount_l, inv_edge, amount_ab;
-} IaaDenoiseParams;
-
-static int denoise_generate(VipsRegion *out_region, void *seq, void *a, void *b, gboolean *stop) {
-    VipsRegion **ir = (VipsRegion **)seq;
-    const IaaDenoiseParams *p = (const IaaDenoiseParams *)b;
-    VipsRect *r = &out_region->valid;
-    VipsRect border = {r->left, r->top, r->width + 2, r->height + 2};
-    (void)a; (void)stop;
-    if (vips_region_prepare(ir[0], r) || vips_region_prepare(ir[1], &border) || vips_region_prepare(ir[2], r))
-        return -1;
-    for (int y = 0; y < r->height; y++) {
-        const float *lab = (const float *)VIPS_REGION_ADDR(ir[0], r->left, r->top + y);
-        const float *above = (const float *)VIPS_REGION_ADDR(ir[1], r->left, r->top + y);
-        const float *mid = (const float *)VIPS_REGION_ADDR(ir[1], r->left, r->top + y + 1);
-        const float *below = (const float *)VIPS_REGION_ADDR(ir[1], r->left, r->top + y + 2);
-        const float *ab = (const float *)VIPS_REGION_ADDR(ir[2], r->left, r->top + y);
-        float *q = (float *)VIPS_REGION_ADDR(out_region, r->left, r->top + y);
-        for (int x = 0; x < r->width; x++) {
-            double lb = mid[x + 1];
-            double gx = 0.5 * (mid[x + 2] - mid[x]), gy = 0.5 * (below[x + 1] - above[x + 1]);
-            double g = (fabs(gx) + fabs(gy)) * p->inv_edge;
-            double w = p->amount_l * exp(-g * g);
-            double L = lab[3 * x];
-            q[3 * x] = (float)(L + w * (lb - L));
-            q[3 * x + 1] = (float)(lab[3 * x + 1] + p->amount_ab * (ab[2 * x] - lab[3 * x + 1]));
-            q[3 * x + 2] = (float)(lab[3 * x + 2] + p->amount_ab * (ab[2 * x + 1] - lab[3 * x + 2]));
-        }
-    }
-    return 0;
-}
-
-int iaa_edit_denoise(VipsImage *in, double sigma_l, double amount_l, double edge,
-                     double sigma_ab, double amount_ab, VipsImage **out) {
-    VipsObject *ctx = ctx_new();
-    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 12);
-    if (vips_colourspace(in, &t[0], VIPS_INTERPRETATION_LAB, NULL)) return fail(ctx);
-    if (vips_cast(t[0], &t[1], VIPS_FORMAT_FLOAT, NULL)) return fail(ctx);
-    if (fanout(ctx, t[1], &t[2])) return fail(ctx);
-    VipsImage *lab = t[2];
-    int w = lab->Xsize, h = lab->Ysize;
-    if (vips_extract_band(lab, &t[3], 0, NULL)) return fail(ctx);
-    if (vips_gaussblur(t[3], &t[4], sigma_l, "precision", VIPS_PRECISION_FLOAT, NULL)) return fail(ctx);
-    if (vips_cast(t[4], &t[5], VIPS_FORMAT_FLOAT, NULL)) return fail(ctx);
-    if (vips_embed(t[5], &t[10], 1, 1, w + 2, h + 2, "extend", VIPS_EXTEND_COPY, NULL)) return fail(ctx);
-    if (fanout(ctx, t[10], &t[6])) return fail(ctx);
-    if (vips_extract_band(lab, &t[7], 1, "n", 2, NULL)) return fail(ctx);
-    if (amount_ab > 0.0) {
-        if (vips_gaussblur(t[7], &t[8], sigma_ab, "precision", VIPS_PRECISION_FLOAT, NULL)) return fail(ctx);
-    } else if (vips_copy(t[7], &t[8], NULL)) return fail(ctx);
-    if (vips_cast(t[8], &t[9], VIPS_FORMAT_FLOAT, NULL)) return fail(ctx);
-
-    IaaDenoiseParams *p = g_new0(IaaDenoiseParams, 1);
-    p->amount_l = amount_l;
-    p->inv_edge = 1.0 / edge;
-    p->amount_ab = amount_ab;
-    VipsImage *res = vips_image_new();
-    g_object_set_data_full(G_OBJECT(res), "iaa-denoise-params", p, g_free);
-    /* The array is freed with res but holds no references: give res its own. */
-    VipsImage **inputs = vips_allocate_input_array(res, lab, t[6], t[9], NULL);
-    for (int i = 0; inputs && inputs[i]; i++) {
-        g_object_ref(inputs[i]);
-        vips_object_local(res, inputs[i]);
-    }
-    if (!inputs || vips_image_pipeline_array(res, VIPS_DEMAND_STYLE_THINSTRIP, inputs)) {
-        g_object_unref(res);
-        return fail(ctx);
-    }
-    res->Type = VIPS_INTERPRETATION_LAB;
-    res->Bands = 3;
-    res->BandFmt = VIPS_FORMAT_FLOAT;
-    res->Xsize = w;
-    res->Ysize = h;
-    if (vips_image_generate(res, vips_start_many, denoise_generate, vips_stop_many, inputs, p)) {
-        g_object_unref(res);
-        return fail(ctx);
-    }
-    g_object_unref(ctx);
-    *out = res;
-    return 0;
-}
-
-int iaa_edit_sharpen(VipsImage *in, double sigma, double x1, double m1, double m2, VipsImage **out) {
-    VipsObject *ctx = ctx_new();
-    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 3);
-    if (vips_colourspace(in, &t[2], VIPS_INTERPRETATION_LABS, NULL)) return fail(ctx);
-    if (fanout(ctx, t[2], &t[0])) return fail(ctx);
-    if (vips_sharpen(t[0], &t[1], "sigma", sigma, "x1", x1, "m1", m1, "m2", m2, NULL)) return fail(ctx);
-    return finish(ctx, t[1], out);
-}
-
 int iaa_edit_rotate_crop(VipsImage *in, double degrees, int width, int height, VipsImage **out) {
+    /* One pass for the formats edits use (8/16-bit native, float working images). */
+    if (in->Coding == VIPS_CODING_NONE && in->Xsize >= 2 && in->Ysize >= 2 &&
+        (in->BandFmt == VIPS_FORMAT_UCHAR || in->BandFmt == VIPS_FORMAT_USHORT || in->BandFmt == VIPS_FORMAT_FLOAT))
+        return iaa_edit_rotate_crop_bilinear(in, degrees, width, height, out);
     VipsObject *ctx = ctx_new();
     VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 2);
     if (vips_rotate(in, &t[0], degrees, NULL)) return fail(ctx);

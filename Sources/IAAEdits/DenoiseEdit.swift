@@ -1,7 +1,8 @@
 import IAAImaging
 
 /// Edge-preserving noise reduction: flat areas are blended towards a blur, edges (large
-/// lightness gradients) keep their detail; chroma noise is smoothed more widely.
+/// luma gradients) keep their detail; chroma noise is smoothed more widely. One pass on the
+/// native pixels (`EditImage.denoise`).
 public struct DenoiseEdit: Edit {
     public struct Params: Codable, Hashable, Sendable {
         /// Strength, 0…100 %, default 0.
@@ -10,8 +11,8 @@ public struct DenoiseEdit: Edit {
     }
 
     public static let kind = EditKind.denoise
-    public static let summary = "Edge-preserving noise reduction (edge-weighted blur blend on L*, wider on a*b*)."
-    public static let workingSpace = "CIE Lab (D65)"
+    public static let summary = "Edge-preserving noise reduction (edge-weighted blur blend on luma, wider on chroma)."
+    public static let workingSpace = "native gamma-encoded RGB as Y′CbCr (BT.709 weights)"
     public static var parameters: [NumberParameter<Params>] {
         [.init("strength", unit: "%", min: 0, max: 100, default: 0,
                "How much flat areas are smoothed; edges are protected.", \.strength)]
@@ -23,8 +24,8 @@ public struct DenoiseEdit: Edit {
 
     /// Radii are in pixels, not scaled with the image: sensor noise has a grain of about one
     /// pixel at any resolution (a proxy has less of it, because downsampling averaged it, not
-    /// because its grain is larger). L*: sigma 0.7…2 px; a*b*: twice that. The edge scale, in
-    /// L* per pixel of the blurred lightness (noise left after the blur is well under 1, real
+    /// because its grain is larger). Luma: sigma 0.7…2 px; chroma: twice that. The edge scale, in
+    /// luma units (0…100, close to L*) per pixel of the blurred luma (noise left after the blur is well under 1, real
     /// edges several), grows with strength so strong settings also smooth fine texture.
     public func apply(to image: EditImage, context: EditContext) throws -> EditImage {
         let t = params.strength / 100

@@ -37,6 +37,26 @@ public enum EditKind: String, Sendable, Hashable, Codable, CaseIterable, Compara
     /// Position in the canonical order.
     public var position: Int { Self.allCases.firstIndex(of: self)! }
 
+    /// What an edit does to pixels, which decides how a chain is rendered.
+    public enum Stage: Sendable, Hashable {
+        /// Moves pixels (straighten, crop): works on the native image.
+        case geometry
+        /// Each output pixel depends on the same input pixel only (exposure … look): the run
+        /// of them, with the colour management around it, becomes one colour table.
+        case point
+        /// Reads a neighbourhood (denoise, sharpen).
+        case detail
+    }
+
+    /// The stage of this edit; the canonical order keeps each stage contiguous.
+    public var stage: Stage {
+        switch self {
+        case .straighten, .crop: .geometry
+        case .exposure, .whiteBalance, .tone, .colour, .look: .point
+        case .denoise, .sharpen: .detail
+        }
+    }
+
     public static func < (a: EditKind, b: EditKind) -> Bool { a.position < b.position }
 }
 

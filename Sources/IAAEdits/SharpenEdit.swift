@@ -1,7 +1,9 @@
 import IAAImaging
 
-/// Output sharpening with libvips' `sharpen` (unsharp mask on L* in LabS, detailed areas
-/// only, so flat skies and noise are left alone).
+/// Output sharpening: an unsharp mask on luma (the photo's own gamma-encoded RGB, BT.709
+/// weights, 0…100) with libvips `sharpen`'s curve — detailed areas only, so flat skies and
+/// noise are left alone — the detail added equally to R′, G′ and B′ so colours keep their
+/// chroma. One pass on the native pixels (`EditImage.sharpen`).
 public struct SharpenEdit: Edit {
     public struct Params: Codable, Hashable, Sendable {
         /// Strength, 0…300 %, default 0; 100 % is libvips' default slope (m2 = 3).
@@ -10,8 +12,8 @@ public struct SharpenEdit: Edit {
     }
 
     public static let kind = EditKind.sharpen
-    public static let summary = "Unsharp mask on lightness (libvips sharpen), radius from the image size."
-    public static let workingSpace = "LabS (libvips' 16-bit Lab), L* only"
+    public static let summary = "Unsharp mask on luma (libvips sharpen's curve), radius from the image size."
+    public static let workingSpace = "native gamma-encoded RGB, luma only (detail added equally to R′G′B′)"
     public static var parameters: [NumberParameter<Params>] {
         [.init("amount", unit: "%", min: 0, max: 300, default: 0,
                "Sharpening strength in detailed areas; 100 is libvips' default.", \.amount)]

@@ -21,27 +21,48 @@ import IAACore
 /// a P3 input stays a P3-tagged output. A file without a profile is treated as sRGB and
 /// written with libvips' built-in sRGB profile attached, so the output says what it is.
 /// A chain with geometry only never leaves the native space: no colour round trip at all.
+///
+/// Fast path (`colourLattice`, `colourTable`, `applying(_:)`): for RGB images (8 or 16 bits,
+/// alpha allowed, no profile or an RGB one) the whole run of point edits, *with* the import
+/// and export around it, is a function of the native pixel values alone. It is sampled by
+/// running the same operations on a small lattice image that has the photo's own encoding
+/// (profile, white) and applied as a 3D lookup table on the native pixels, so the edits have
+/// one implementation and the full-resolution render never leaves the native space.
+/// Sharpen and denoise work on native gamma-encoded values too (luma and Y'CbCr); on images
+/// the table cannot serve (CMYK, grey) they run on a 16-bit sRGB rendition of the working image.
 public final class EditImage: @unchecked Sendable {
     let native: VipsRef
     let working: VipsRef?
     /// The picture this came from, for metadata and messages; nil for proxies.
     let picture: Picture?
+    /// Whether colour goes in and out through the native image's profile (pictures and
+    /// lattices) rather than the proxy's fixed 8-bit sRGB.
+    let managed: Bool
+    /// Whether the native pixels themselves were changed (colour table, sharpen, denoise): the
+    /// output then gets the treatment of a colour-edited one (sRGB profile when there was none).
+    let nativeEdited: Bool
 
-    init(native: VipsRef, working: VipsRef?, picture: Picture?) {
+    init(native: VipsRef, working: VipsRef?, picture: Picture?, managed: Bool, nativeEdited: Bool) {
         self.native = native
         self.working = working
         self.picture = picture
+        self.managed = managed
+        self.nativeEdited = nativeEdited
+    }
+
+    private func with(native n: VipsRef? = nil, working w: VipsRef?, nativeEdited e: Bool? = nil) -> EditImage {
+        EditImage(native: n ?? native, working: w, picture: picture, managed: managed, nativeEdited: e ?? nativeEdited)
     }
 
     /// Wraps an 8-bit sRGB proxy (pixels are copied into libvips).
     public convenience init(proxy: RGBImage) throws {
         try Vips.ensureStarted()
-        self.init(native: try Photo.fromRGB(proxy), working: nil, picture: nil)
+        self.init(native: try Photo.fromRGB(proxy), working: nil, picture: nil, managed: false, nativeEdited: false)
     }
 
     /// Wraps a full-resolution picture; nothing is computed until `rendered()` is saved.
     public convenience init(picture: Picture) {
-        self.init(native: picture.ref, working: nil, picture: picture)
+        self.init(native: picture.ref, working: nil, picture: picture, managed: true, nativeEdited: false)
     }
 
     /// Current size in pixels.
@@ -56,7 +77,7 @@ public final class EditImage: @unchecked Sendable {
 
     private func importedWorking() throws -> VipsRef {
         if let working { return working }
-        if picture == nil {
+        if !managed {
             return try VipsRef.make(nil, "converted to scRGB") { iaa_edit_srgb8_to_scrgb(native.ptr, $0) }
         }
         return try VipsRef.make(path, "colour-managed into scRGB") { iaa_edit_import(native.ptr, $0) }
@@ -65,13 +86,93 @@ public final class EditImage: @unchecked Sendable {
     private func colour(_ what: String, _ body: (UnsafeMutablePointer<VipsImage>, UnsafeMutablePointer<UnsafeMutablePointer<VipsImage>?>) -> Int32) throws -> EditImage {
         let w = try importedWorking()
         let out = try VipsRef.make(path, what) { body(w.ptr, $0) }
-        return EditImage(native: native, working: out, picture: picture)
+        return with(working: out)
     }
 
     private func geometry(_ what: String, _ body: (UnsafeMutablePointer<VipsImage>, UnsafeMutablePointer<UnsafeMutablePointer<VipsImage>?>) -> Int32) throws -> EditImage {
         let n = try VipsRef.make(path, what) { body(native.ptr, $0) }
         let w = try working.map { w in try VipsRef.make(path, what) { body(w.ptr, $0) } }
-        return EditImage(native: n, working: w, picture: picture)
+        return with(native: n, working: w)
+    }
+
+    /// A neighbourhood operation on gamma-encoded RGB (sharpen, denoise): on the native pixels
+    /// when they are RGB and no colour edit is pending, otherwise on a 16-bit sRGB rendition
+    /// of the working image, converted back to scRGB (one implementation for every input).
+    private func detail(_ what: String, _ body: (UnsafeMutablePointer<VipsImage>, UnsafeMutablePointer<UnsafeMutablePointer<VipsImage>?>) -> Int32) throws -> EditImage {
+        if working == nil, nativeIsRGB {
+            let n = try VipsRef.make(path, what) { body(native.ptr, $0) }
+            return with(native: n, working: nil, nativeEdited: true)
+        }
+        let w = try importedWorking()
+        let rgb16 = try VipsRef.make(path, what) { iaa_edit_colourspace(w.ptr, VIPS_INTERPRETATION_RGB16, $0) }
+        let done = try VipsRef.make(path, what) { body(rgb16.ptr, $0) }
+        let back = try VipsRef.make(path, what) { iaa_edit_colourspace(done.ptr, VIPS_INTERPRETATION_scRGB, $0) }
+        return with(working: back)
+    }
+
+    /// Whether the native pixels are RGB that the colour table and the native detail
+    /// operations understand: 8 or 16 bits, three colour bands (plus alpha), with no profile
+    /// (sRGB) or an RGB one.
+    var nativeIsRGB: Bool {
+        let format = native.format
+        guard format == VIPS_FORMAT_UCHAR || format == VIPS_FORMAT_USHORT else { return false }
+        guard native.bands == 3 || (native.bands == 4 && native.hasAlpha) else { return false }
+        if let icc = native.blob("icc-profile-data") {
+            // ICC header: data colour space signature at bytes 16…19.
+            return icc.count >= 20 && Array(icc[16..<20]) == Array("RGB ".utf8)
+        }
+        let i = native.interpretation
+        return format == VIPS_FORMAT_UCHAR ? i == VIPS_INTERPRETATION_sRGB : i == VIPS_INTERPRETATION_RGB16
+    }
+
+    // MARK: Colour table (the point edits as one 3D lookup table on native values)
+
+    /// Lattice nodes per axis of the colour table: 33³ = 35 937 samples, spaced 8 levels apart
+    /// in 8-bit terms (see docs/enhance.md for the accuracy against the direct pipeline).
+    public static let colourTableSize = 33
+
+    /// Whether colour edits on this image can be baked into a colour table (RGB, 8 or 16
+    /// bits, no colour edit applied yet).
+    public var canUseColourTable: Bool { working == nil && nativeIsRGB }
+
+    /// A lattice of `size`³ RGB nodes encoded like this image (16-bit, with this image's ICC
+    /// profile, or sRGB without one), to apply colour edits to and then read back with
+    /// `colourTable()`. Nil when this image cannot use a colour table.
+    public func colourLattice(size: Int = EditImage.colourTableSize) throws -> EditImage? {
+        guard canUseColourTable else { return nil }
+        let lattice = try VipsRef.make(path, "sampled") { iaa_lut3d_lattice(Int32(size), $0) }
+        if let icc = native.blob("icc-profile-data") {
+            icc.withUnsafeBytes { iaa_vips_set_blob_copy(lattice.ptr, "icc-profile-data", $0.baseAddress, $0.count) }
+        }
+        return EditImage(native: lattice, working: nil, picture: picture, managed: true, nativeEdited: false)
+    }
+
+    /// The colour edits applied to a lattice from `colourLattice`, exported back into the
+    /// lattice's encoding at 16 bits and read as a table. Nil when no colour edit ran.
+    public func colourTable() throws -> ColourTable? {
+        guard let working else { return nil }
+        let n = Int(native.width)
+        let out = try VipsRef.make(path, "colour-managed back to its profile") { iaa_edit_export(working.ptr, native.ptr, $0) }
+        guard out.bands == 3, out.format == VIPS_FORMAT_USHORT, out.width == n, out.height == n * n else {
+            throw IAAError(.internalFailure, path: path, "colour table came back as \(out.bands) bands of \(out.width)×\(out.height)")
+        }
+        var size = 0
+        guard let mem = iaa_vips_write_to_memory(out.ptr, &size) else {
+            throw Vips.classify(path: path, what: "colour-managed", message: Vips.takeError())
+        }
+        defer { g_free(mem) }
+        let count = n * n * n * 3
+        precondition(size == count * 2)
+        return ColourTable(size: n, values: Array(UnsafeBufferPointer(start: mem.assumingMemoryBound(to: UInt16.self), count: count)))
+    }
+
+    /// Maps the native pixels through `table` (tetrahedral interpolation; alpha kept).
+    public func applying(_ table: ColourTable) throws -> EditImage {
+        precondition(canUseColourTable)
+        let n = try VipsRef.make(path, "colour-mapped") { out in
+            table.values.withUnsafeBufferPointer { iaa_lut3d_apply(native.ptr, $0.baseAddress, Int32(table.size), out) }
+        }
+        return with(native: n, working: nil, nativeEdited: true)
     }
 
     // MARK: Colour operations
@@ -150,17 +251,19 @@ public final class EditImage: @unchecked Sendable {
         }
     }
 
-    /// Edge-preserving smoothing (Lab): L* moves towards a Gaussian blur of `sigmaL` pixels by
-    /// `amountL · exp(−(g/edge)²)` (g: |∂x| + |∂y| of the blurred L*, L* per pixel); a* and
-    /// b* towards a blur of `sigmaAB` pixels by `amountAB`.
+    /// Edge-preserving smoothing on Y'CbCr of the gamma-encoded RGB (BT.709 weights, values
+    /// scaled to 0…100, which tracks L*): Y' moves towards a Gaussian blur of `sigmaL` pixels
+    /// by `amountL · exp(−(g/edge)²)` (g: |∂x| + |∂y| of the blurred Y' per pixel); Cb and Cr
+    /// towards a blur of `sigmaAB` pixels by `amountAB`. One pass, no colour conversion.
     public func denoise(sigmaL: Double, amountL: Double, edge: Double, sigmaAB: Double, amountAB: Double) throws -> EditImage {
-        try colour("denoised") { iaa_edit_denoise($0, sigmaL, amountL, edge, sigmaAB, amountAB, $1) }
+        try detail("denoised") { iaa_edit_luma_denoise($0, sigmaL, amountL, edge, sigmaAB, amountAB, $1) }
     }
 
-    /// libvips' `sharpen` on LabS (unsharp mask on L* with separate slopes for flat, `m1`, and
-    /// detailed, `m2`, areas split at `x1` L* units; Gaussian `sigma` in pixels).
-    public func sharpen(sigma: Double, x1: Double, m1: Double, m2: Double) throws -> EditImage {
-        try colour("sharpened") { iaa_edit_sharpen($0, sigma, x1, m1, m2, $1) }
+    /// Unsharp mask on luma (BT.709 weights on the gamma-encoded RGB, 0…100), the detail
+    /// added equally to R', G' and B': libvips `sharpen`'s curve (slope `m1` inside ±`x1`,
+    /// `m2` outside, at most +`y2` / −`y3`), Gaussian `sigma` in pixels. One pass.
+    public func sharpen(sigma: Double, x1: Double, m1: Double, m2: Double, y2: Double = 10, y3: Double = 20) throws -> EditImage {
+        try detail("sharpened") { iaa_edit_luma_sharpen($0, sigma, x1, m1, m2, y2, y3, $1) }
     }
 
     // MARK: Geometry
@@ -186,13 +289,13 @@ public final class EditImage: @unchecked Sendable {
     public func materialized() throws -> EditImage {
         let n = try VipsRef.make(path, "computed") { iaa_edit_copy_memory(native.ptr, $0) }
         let w = try working.map { w in try VipsRef.make(path, "computed") { iaa_edit_copy_memory(w.ptr, $0) } }
-        return EditImage(native: n, working: w, picture: picture)
+        return with(native: n, working: w)
     }
 
     /// The pixels as an 8-bit sRGB image (for proxies; out-of-gamut values are clipped).
     public func rgbImage() throws -> RGBImage {
         guard let working else {
-            if picture == nil { return try Photo.readRGB(native, path: path) }
+            if !managed { return try Photo.readRGB(native, path: path) }
             let srgb = try VipsRef.make(path, "converted to sRGB") { iaa_vips_to_srgb8_flat(native.ptr, 255, 255, 255, $0) }
             return try Photo.readRGB(srgb, path: path)
         }
@@ -207,9 +310,21 @@ public final class EditImage: @unchecked Sendable {
         guard let picture else {
             throw IAAError(.invalidArgument, path: nil, "a proxy edit cannot be rendered as a full-resolution picture")
         }
-        guard let working else { return Picture(ref: native, sourcePath: picture.sourcePath) }
-        let exported = try VipsRef.make(path, "colour-managed back to its profile") { iaa_edit_export(working.ptr, native.ptr, $0) }
-        let out = try VipsRef.make(path, "copied") { iaa_vips_copy(exported.ptr, $0) }
+        let out: VipsRef
+        if let working {
+            let exported = try VipsRef.make(path, "colour-managed back to its profile") { iaa_edit_export(working.ptr, native.ptr, $0) }
+            out = try VipsRef.make(path, "copied") { iaa_vips_copy(exported.ptr, $0) }
+        } else if nativeEdited {
+            // Colour table, sharpen or denoise on the native pixels: still in the file's own
+            // profile; a file without one says it is sRGB, as an exported one does.
+            out = try VipsRef.make(path, "copied") { iaa_vips_copy(native.ptr, $0) }
+            if out.blob("icc-profile-data") == nil {
+                var len = 0
+                if let srgb = iaa_edit_srgb_profile(&len) { iaa_vips_set_blob_copy(out.ptr, "icc-profile-data", srgb, len) }
+            }
+        } else {
+            return Picture(ref: native, sourcePath: picture.sourcePath)
+        }
         for name in ["exif-data", "xmp-data", "iptc-data"] {
             if let blob = picture.ref.blob(name) {
                 blob.withUnsafeBytes { iaa_vips_set_blob_copy(out.ptr, name, $0.baseAddress, $0.count) }
@@ -221,6 +336,40 @@ public final class EditImage: @unchecked Sendable {
 }
 
 extension Photo {
+    /// Every pixel as CIE Lab (D65), colour-managed through the embedded profile like the
+    /// edits' import, upright, alpha dropped: `3 · width · height` floats, row-major. For
+    /// accuracy measurements (ΔE between renders); decodes the whole image into memory.
+    public func labPixels() throws -> (width: Int, height: Int, lab: [Float]) {
+        let opened = try VipsRef.make(path, "decoded") { iaa_vips_open(path, options.failOn, 0, $0) }
+        let upright = try VipsRef.make(path, "rotated upright") { iaa_vips_autorot(opened.ptr, $0) }
+        let scrgb = try VipsRef.make(path, "colour-managed into scRGB") { iaa_edit_import(upright.ptr, $0) }
+        let lab = try VipsRef.make(path, "converted to Lab") { iaa_edit_colourspace(scrgb.ptr, VIPS_INTERPRETATION_LAB, $0) }
+        let float = try VipsRef.make(path, "converted to Lab") { iaa_vips_cast(lab.ptr, VIPS_FORMAT_FLOAT, $0) }
+        var size = 0
+        guard let mem = iaa_vips_write_to_memory(float.ptr, &size) else {
+            throw Vips.classify(path: path, what: "decoded", message: Vips.takeError())
+        }
+        defer { g_free(mem) }
+        let count = float.width * float.height * 3
+        precondition(size == count * 4)
+        return (float.width, float.height, Array(UnsafeBufferPointer(start: mem.assumingMemoryBound(to: Float.self), count: count)))
+    }
+
+    /// The alpha band, upright, as 8-bit samples (16-bit alpha divided by 257), or nil
+    /// without alpha. For tests that check alpha survives a render.
+    public func alphaSamples() throws -> [UInt8]? {
+        let opened = try VipsRef.make(path, "decoded") { iaa_vips_open(path, options.failOn, 0, $0) }
+        guard opened.hasAlpha else { return nil }
+        let upright = try VipsRef.make(path, "rotated upright") { iaa_vips_autorot(opened.ptr, $0) }
+        let alpha = try VipsRef.make(path, "read") { iaa_vips_alpha8(upright.ptr, $0) }
+        var size = 0
+        guard let mem = iaa_vips_write_to_memory(alpha.ptr, &size) else {
+            throw Vips.classify(path: path, what: "decoded", message: Vips.takeError())
+        }
+        defer { g_free(mem) }
+        return Array(UnsafeBufferPointer(start: mem.assumingMemoryBound(to: UInt8.self), count: size))
+    }
+
     /// Like `picture()`, but decoded with random access, as edit rendering needs: rotation
     /// (straighten, and EXIF orientations 5–8) reads the source out of order, which a
     /// sequential decode refuses ("out of order read"), and the edits' graphs read their
@@ -236,5 +385,21 @@ extension Photo {
         let out = try VipsRef.make(path, "copied") { iaa_vips_copy(upright.ptr, $0) }
         iaa_vips_set_int(out.ptr, "orientation", 1)
         return Picture(ref: out, sourcePath: path)
+    }
+}
+
+/// A 3D colour lookup table: `size`³ lattice nodes, each an RGB triple of 16-bit values in the
+/// image's own encoding, red-major (node (r, g, b) at `3 · ((r · size + g) · size + b)`).
+/// Made by `EditImage.colourTable()`, applied by `EditImage.applying(_:)`.
+public struct ColourTable: Sendable, Hashable {
+    /// Nodes per axis.
+    public let size: Int
+    /// `3 · size³` values, 0…65535.
+    public let values: [UInt16]
+
+    public init(size: Int, values: [UInt16]) {
+        precondition(size >= 2 && values.count == 3 * size * size * size)
+        self.size = size
+        self.values = values
     }
 }

@@ -79,6 +79,15 @@ public final class Picture: @unchecked Sendable {
     public var bands: Int { ref.bands }
     public var hasAlpha: Bool { ref.hasAlpha }
 
+    /// The same picture widened to 16 bits per sample (v · 257, exact; profile and metadata
+    /// kept), so that a render of it is exported at 16 bits: a reference for measuring the
+    /// rounding of 8-bit renders. 16-bit pictures are returned as they are.
+    public func widenedTo16Bits() throws -> Picture {
+        if ref.format != VIPS_FORMAT_UCHAR { return self }
+        let out = try VipsRef.make(sourcePath, "widened to 16 bits") { iaa_vips_colourspace(ref.ptr, VIPS_INTERPRETATION_RGB16, $0) }
+        return Picture(ref: out, sourcePath: sourcePath)
+    }
+
     /// Raw metadata blobs as attached (`exif-data`, `xmp-data`, `iptc-data`, `icc-profile-data`).
     public func metadataBlob(_ name: String) -> [UInt8]? { ref.blob(name) }
 

@@ -41,8 +41,51 @@ if args.count >= 4 && args[1] == "--full" {
      "colour":{"vibrance":20},"look":{"look":"teal-orange","amount":0.3},"denoise":{"strength":30},"sharpen":{"amount":60}}}
     """)
     let t = now()
-    try ChainRenderer.render(chain, photo: Photo(path: args[2]), to: args[3], context: EditContext(looks: looks))
+    // BENCH_DIRECT=1: the direct pipeline instead of the colour table (for comparisons).
+    let direct = ProcessInfo.processInfo.environment["BENCH_DIRECT"] != nil
+    try ChainRenderer.render(chain, photo: Photo(path: args[2]), to: args[3], context: EditContext(looks: looks),
+                             usesColourTable: !direct)
     print(String(format: "full render: %.2f s", now() - t))
+    exit(0)
+}
+// `bench-edits --compare IN RECIPE [EXT]`: the colour-table render against the direct
+// pipeline, written losslessly (PNG, or EXT: tif for 16-bit), as CIEDE2000 statistics.
+if args.count >= 4 && args[1] == "--compare" {
+    let looks = try LookLibrary.bundled()
+    let chain = try EditChain(jsonText: args[3])
+    let ext = args.count > 4 ? args[4] : "png"
+    let dir = NSTemporaryDirectory() + "bench-edits-\(getpid())"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let photo = try Photo(path: args[2])
+    let context = EditContext(looks: looks)
+    // Reference: the direct pipeline on the picture widened to 16 bits, exported at 16 bits.
+    try ChainRenderer.render(chain, picture: photo.pictureForEditing().widenedTo16Bits(), context: context,
+                             usesColourTable: false).save(to: dir + "/reference.tif")
+    let t0 = now()
+    try ChainRenderer.render(chain, photo: photo, to: dir + "/table." + ext, context: context)
+    let t1 = now()
+    try ChainRenderer.render(chain, photo: photo, to: dir + "/direct." + ext, context: context, usesColourTable: false)
+    let t2 = now()
+    let ref = try Photo(path: dir + "/reference.tif").labPixels()
+    for name in ["table", "direct"] {
+        let a = try Photo(path: dir + "/" + name + "." + ext).labPixels()
+        precondition(a.width == ref.width && a.height == ref.height)
+        var sum = 0.0, worst = 0.0
+        var all: [Double] = []
+        all.reserveCapacity(a.width * a.height)
+        for i in stride(from: 0, to: a.lab.count, by: 3) {
+            let d = ColorScience.deltaE2000((Double(a.lab[i]), Double(a.lab[i + 1]), Double(a.lab[i + 2])),
+                                            (Double(ref.lab[i]), Double(ref.lab[i + 1]), Double(ref.lab[i + 2])))
+            sum += d; worst = max(worst, d)
+            all.append(d)
+        }
+        all.sort()
+        let n = Double(all.count)
+        print(String(format: "%@ vs 16-bit direct reference: ΔE2000 mean %.3f, p99 %.3f, p99.9 %.3f, max %.2f", name,
+                     sum / n, all[Int(n * 0.99)], all[Int(n * 0.999)], worst))
+    }
+    print(String(format: "table %.2f s, direct %.2f s, lattice %d³", t1 - t0, t2 - t1, EditImage.colourTableSize))
     exit(0)
 }
 let photoPath = args.count > 1 ? args[1] : "Tests/Fixtures/photos/macaws.jpg"

@@ -96,6 +96,54 @@ final class DetailAndGeometryEditsTests: XCTestCase {
     }
 }
 
+extension DetailAndGeometryEditsTests {
+    /// The luma sharpen: amount 0 changes no sample (8-bit and 16-bit, alpha included),
+    /// the overshoot at an edge grows with the amount and saturates at libvips' limits
+    /// (+10 / −20 luma units), and flat areas stay put.
+    func testSharpenStrengthIsMonotoneAndIdentityExact() throws {
+        let (w, h) = (96, 32)
+        var p = [UInt8](repeating: 0, count: w * h * 3)
+        for y in 0..<h { for x in 0..<w { for c in 0..<3 { p[(y * w + x) * 3 + c] = x < 48 ? 60 : 150 } } }
+        let img = RGBImage(width: w, height: h, pixels: p)
+        XCTAssertEqual(try applyDirectly(SharpenEdit(.init(amount: 0)), on: img, context: EditContext(looks: .empty)), img)
+        var last = (dark: 60, light: 150)
+        var overshoots: [Int] = []
+        for amount in [25.0, 50, 100, 200, 300] {
+            let out = try render(SharpenEdit(.init(amount: amount)), on: img)
+            let dark = Int(out[47, 10].0), light = Int(out[48, 10].0)
+            XCTAssertLessThanOrEqual(dark, last.dark, "amount \(amount)")
+            XCTAssertGreaterThanOrEqual(light, last.light, "amount \(amount)")
+            XCTAssertEqual(out[5, 10].0, 60)
+            XCTAssertEqual(out[90, 10].0, 150)
+            last = (dark, light)
+            overshoots.append(light - dark)
+        }
+        XCTAssertGreaterThan(overshoots.last!, overshoots.first!)
+        // The limits: at most 10 luma units (25.5 levels) brighter, 20 (51 levels) darker.
+        XCTAssertLessThanOrEqual(last.light - 150, 26)
+        XCTAssertLessThanOrEqual(60 - last.dark, 52)
+    }
+
+    /// Detail is added equally to R', G' and B': a coloured edge keeps its hue (the channel
+    /// differences of each pixel do not change, except where a channel clips).
+    func testSharpenAddsNeutralDetail() throws {
+        let (w, h) = (64, 16)
+        var p = [UInt8](repeating: 0, count: w * h * 3)
+        for y in 0..<h { for x in 0..<w {
+            let i = (y * w + x) * 3
+            (p[i], p[i + 1], p[i + 2]) = x < 32 ? (120, 80, 60) : (200, 160, 140)
+        } }
+        let img = RGBImage(width: w, height: h, pixels: p)
+        let out = try render(SharpenEdit(.init(amount: 150)), on: img)
+        for x in 28..<36 {
+            let (r0, g0, b0) = img[x, 8], (r, g, b) = out[x, 8]
+            XCTAssertEqual(Int(r) - Int(g), Int(r0) - Int(g0), accuracy: 1, "x \(x)")
+            XCTAssertEqual(Int(g) - Int(b), Int(g0) - Int(b0), accuracy: 1, "x \(x)")
+        }
+        XCTAssertNotEqual(out[31, 8].0, img[31, 8].0)
+    }
+}
+
 /// A small deterministic generator for test noise.
 struct SplitMix {
     var state: UInt64

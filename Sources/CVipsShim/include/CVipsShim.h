@@ -2,3 +2,4 @@
  * target). List every header here: an explicit umbrella makes the module cache notice changes. */
 #include "iaa_vips.h"
 #include "iaa_vips_edits.h"
+#include "iaa_vips_render.h"

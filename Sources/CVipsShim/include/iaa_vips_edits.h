@@ -1,12 +1,11 @@
 /* iaa_vips_edits.h: libvips pipelines for the candidate edits (exposure, white balance, tone,
- * colour, looks, denoise, sharpen, geometry) and the colour management around them.
+ * colour, looks, geometry) and the colour management around them.
  * Internal to IAAImaging; no stable API. Every function returns 0 on success and -1 on
  * failure with the libvips error buffer set; outputs are new references the caller unrefs.
  *
  * Working spaces (each function documents its own): scRGB float (linear light, sRGB
  * primaries, D65) for exposure and white balance; CIE Lab float (D65) for tone curves,
- * chroma (LCh's C and h, computed from a* and b*), split toning and denoise; LabS for
- * vips_sharpen. Each function converts its
+ * chroma (LCh's C and h, computed from a* and b*) and split toning. Each function converts its
  * input to the space it needs with vips_colourspace (a no-op when it is already there), so
  * consecutive edits in one space pay no conversion. */
 #ifndef IAA_VIPS_EDITS_H
@@ -54,15 +53,7 @@ int iaa_edit_lab_pointwise(VipsImage *in, const float *lut_l, double l_max, int 
                            double vib, const float *wc, double c_max, const float *wh,
                            double skin_hue, const float *da, const float *db, VipsImage **out);
 
-/* Edge-preserving denoise in Lab: L is blended towards a Gaussian blur (sigma_l) with weight
- * amount_l · exp(-(g / edge)^2), g = |∂x| + |∂y| of the blurred L in L* per pixel (central
- * differences), so edges keep their detail; a and b are blended towards a wider blur (sigma_ab) with weight amount_ab. */
-int iaa_edit_denoise(VipsImage *in, double sigma_l, double amount_l, double edge,
-                     double sigma_ab, double amount_ab, VipsImage **out);
-
-/* vips_sharpen on LabS: sigma (pixels), m2 (slope for jaggy areas), m1 (flat areas), x1
- * (threshold between them, in L* units). Output is LabS. */
-int iaa_edit_sharpen(VipsImage *in, double sigma, double x1, double m1, double m2, VipsImage **out);
+/* Denoise and sharpen work on gamma-encoded RGB: see iaa_vips_render.h. */
 
 /* Rotate by `degrees` clockwise (libvips' convention, y down), bilinear, then take the
  * centred axis-aligned rectangle of `width` × `height`. */
