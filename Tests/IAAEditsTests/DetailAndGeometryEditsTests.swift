@@ -142,6 +142,22 @@ extension DetailAndGeometryEditsTests {
         }
         XCTAssertNotEqual(out[31, 8].0, img[31, 8].0)
     }
+
+    /// Regression: a cooling white balance before a mild sharpen once left black specks on a
+    /// bright yellow car (lightness above 100 wrapped around in libvips' 16-bit Lab). A mild
+    /// sharpen may move a pixel by a few levels, never by a large fraction of the range.
+    func testSharpenAfterWhiteBalanceLeavesNoSpecks() throws {
+        let renderer = try ChainRenderer(proxy: try Fixtures.proxy("vintage_cars.jpg", longSide: 768), context: Fixtures.context())
+        let wb = try renderer.render(try EditChain([WhiteBalanceEdit(.init(temperature: -7.5, tint: 0))]))
+        let both = try renderer.render(try EditChain([WhiteBalanceEdit(.init(temperature: -7.5, tint: 0)), SharpenEdit(.init(amount: 9.375))]))
+        var specks = 0
+        for i in 0..<wb.pixelCount {
+            let a = wb.pixels[(3 * i)..<(3 * i + 3)].map(Int.init).reduce(0, +)
+            let b = both.pixels[(3 * i)..<(3 * i + 3)].map(Int.init).reduce(0, +)
+            if a - b > 120 { specks += 1 }
+        }
+        XCTAssertEqual(specks, 0)
+    }
 }
 
 /// A small deterministic generator for test noise.
