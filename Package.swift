@@ -30,7 +30,10 @@ let package = Package(
         .target(name: "CVipsShim", dependencies: ["CVips"]),
 
         // Optimised in debug builds too: SHA-256 of the weights runs at every model load.
-        .target(name: "IAACore", swiftSettings: [.unsafeFlags(["-O"])]),
+        // SHA-256 block compression on the CPU's SHA extensions (runtime-checked; IAACore
+        // falls back to its own Swift rounds).
+        .target(name: "CSHA256"),
+        .target(name: "IAACore", dependencies: ["CSHA256"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "IAAImaging", dependencies: ["IAACore", "CVips", "CVipsShim", "CExif"]),
         // Aesthetic metadata (XMP, namespace iaa) and lossless embedding: pure file-format code.
         .target(name: "IAAMetadata", dependencies: ["IAACore"]),

@@ -1,3 +1,4 @@
+import CSHA256
 /// SHA-256 (FIPS 180-4), used to verify weight files and to key caches. Small and dependency
 /// free; throughput ~200 MB/s in release builds, plenty for a few MB of weights.
 public struct SHA256: Sendable {
@@ -5,6 +6,11 @@ public struct SHA256: Sendable {
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
+    private let hardware: Bool
+
+    /// Whether this CPU's SHA extensions compress the blocks (about 10× the Swift rounds; the
+    /// weights are hashed at every model load).
+    public static let hardwareAvailable: Bool = iaa_sha256_hw_available() == 1
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -17,7 +23,11 @@ public struct SHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    public init() {}
+    public init() { hardware = Self.hardwareAvailable }
+
+    /// A hasher that uses the SHA extensions only if `hardware` is true and the CPU has them
+    /// (for tests comparing both paths).
+    public init(hardware: Bool) { self.hardware = hardware && Self.hardwareAvailable }
 
     /// Feeds bytes. Whole 64-byte blocks are compressed straight from the input; only a tail
     /// shorter than a block is buffered.
@@ -41,13 +51,14 @@ public struct SHA256: Sendable {
             offset = take
             if buffer.count == 64 {
                 let block = buffer
-                block.withUnsafeBytes { compress($0.baseAddress!) }
+                block.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        while input.count - offset >= 64 {
-            compress(input.baseAddress! + offset)
-            offset += 64
+        let blocks = (input.count - offset) / 64
+        if blocks > 0 {
+            compress(input.baseAddress! + offset, blocks: blocks)
+            offset += 64 * blocks
         }
         if offset < input.count { buffer.append(contentsOf: input[offset...]) }
     }
@@ -76,7 +87,17 @@ public struct SHA256: Sendable {
         return s.finalize().map { String(format2: $0) }.joined()
     }
 
-    private mutating func compress(_ p: UnsafeRawPointer) {
+    private mutating func compress(_ p: UnsafeRawPointer, blocks: Int) {
+        if hardware {
+            var state: [UInt32] = [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7]
+            state.withUnsafeMutableBufferPointer { iaa_sha256_hw_compress($0.baseAddress!, p.assumingMemoryBound(to: UInt8.self), blocks) }
+            h = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
+            return
+        }
+        for b in 0..<blocks { compressSoftware(p + 64 * b) }
+    }
+
+    private mutating func compressSoftware(_ p: UnsafeRawPointer) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for i in 0..<16 {
                 let o = 4 * i
