@@ -185,10 +185,19 @@ public final class EditSearch: @unchecked Sendable {
                 FileHandle.standardError.write(Data("  \(tag) \(String(format: "%.3f", c.verdict.total)) pen \(String(format: "%.3f", c.verdict.penalty)) ΔE \(String(format: "%.1f", c.verdict.change)) \(c.point) | \(f) \(c.verdict.vetoes)\n".utf8))
             }
         }
-        /// Judges the points not seen yet (classical depth), within the budget.
+        // What a crop or straightening must keep inside the frame: faces and the subject.
+        let keep = space.bounds("crop.width") != nil || space.bounds("straighten.degrees") != nil
+            ? CropCandidates.protected(AnalysisContext(image: renderer.proxy, faces: faces)) : nil
+        let (pw, ph) = (renderer.proxy.width, renderer.proxy.height)
+        func allowed(_ p: SearchPoint) -> Bool {
+            guard let keep, let box = CropCandidates.keptBox(p, width: pw, height: ph) else { return true }
+            return keep.allows(box)
+        }
+        /// Judges the points not seen yet (classical depth), within the budget; points whose
+        /// geometry would cut a face or the subject are not judged at all.
         func judge(_ points: [SearchPoint]) throws -> [Candidate] {
             var fresh: [SearchPoint] = []
-            for p in points where seen[p] == nil && !fresh.contains(p) { fresh.append(p) }
+            for p in points where seen[p] == nil && !fresh.contains(p) && allowed(p) { fresh.append(p) }
             fresh = Array(fresh.prefix(budget))
             // Canonical order keeps shared prefixes adjacent (cache friendly) and the outcome
             // independent of the order the points were proposed in.
@@ -302,6 +311,15 @@ public final class EditSearch: @unchecked Sendable {
                 if let c = try judge([space.clamp(SearchPoint(values: v))]).first, better(c, next) { next = c }
             }
             current = next
+        }
+
+        // 3b. Auto-crop: boxes at the common aspect ratios around the subject, on top of the
+        // best so far, when composition is at fault (or the preset pays for taste).
+        if let keep, space.bounds("crop.width") != nil, budget > 2 + options.finalists,
+           self.judge.preset.taste > 0 || (baseline?.factor("composition")?.level?.isFault ?? false) {
+            let boxes = CropCandidates.boxes(width: pw, height: ph, keep: keep, count: min(6, budget - 2 - options.finalists))
+            let crops = boxes.map { space.clamp(Self.merged(current.point, CropCandidates.values($0))) }
+            for c in try judge(crops) where better(c, current) { current = c }
         }
 
         // 4. Pruning: every edit kind must earn its place.
