@@ -68,7 +68,11 @@ struct EnhanceCommand: ParsableCommand {
         if let explain { try FileManager.default.createDirectory(atPath: explain, withIntermediateDirectories: true) }
         // -o FOLDER/ names a folder to write into: make it, as `mkdir -p` would.
         if let output, output.hasSuffix("/") { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
+        let timing = ProcessInfo.processInfo.environment["IAA_TIMING"] != nil
+        let clock = DispatchTime.now().uptimeNanoseconds
+        func seconds(since t: UInt64) -> String { String(format: "%.3f s", Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9) }
         let enhancer = try Enhancer.standard()
+        if timing { FileHandle.standardError.write(Data("timing: models \(seconds(since: clock))\n".utf8)) }
         var options = EnhanceOptions(preset: preset, theme: theme, geometry: crop, proxyLongSide: proxySize,
                                      judgeSteps: explain != nil || json)
         options.search.budget = budget
@@ -80,7 +84,12 @@ struct EnhanceCommand: ParsableCommand {
             let photo = try Photo(path: file, options: photos.decodeOptions)
             let destination = try naming.destination(for: file)
             let result = try enhancer.enhance(photo, options: options)
+            let written = DispatchTime.now().uptimeNanoseconds
             try enhancer.write(result, photo: photo, to: destination, save: save)
+            if timing {
+                let stages = result.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds)) s" }
+                FileHandle.standardError.write(Data(("timing: " + (stages + ["render and write \(seconds(since: written))"]).joined(separator: "\n        ") + "\n").utf8))
+            }
             if let explain { try Self.writeExplanation(result, input: file, folder: explain) }
             if json {
                 print(Self.jsonLine(result, input: file, output: destination))

@@ -66,6 +66,15 @@ public struct Enhancement: Sendable {
     public var afterProxy: RGBImage
     /// The photo's theme when it chose the preset (nil when the user named one).
     public var theme: String? = nil
+    /// Seconds per stage (proxy, faces, theme, window, search, search's own stages), in order.
+    public var timings: [(stage: String, seconds: Double)] = []
+}
+
+/// Wall-clock seconds of `body`, appended to `log` under `stage`.
+func timed<T>(_ stage: String, _ log: inout [(stage: String, seconds: Double)], _ body: () throws -> T) rethrows -> T {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    defer { log.append((stage, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)) }
+    return try body()
 }
 
 /// Enhances photos: judges a proxy, searches edits on it, renders the winner once at full
@@ -134,17 +143,19 @@ public final class Enhancer: @unchecked Sendable {
     /// the proxy is much smaller than the photo. Without a named preset or theme, the photo's
     /// own theme picks the judge's weights.
     public func enhance(_ photo: Photo, options: EnhanceOptions = EnhanceOptions()) throws -> Enhancement {
-        let proxy = try photo.proxy(longSide: options.proxyLongSide)
-        let found = faces?.detect(proxy) ?? []
+        var log: [(stage: String, seconds: Double)] = []
+        let proxy = try timed("proxy", &log) { try photo.proxy(longSide: options.proxyLongSide) }
+        let found = timed("faces", &log) { faces?.detect(proxy) ?? [] }
         var theme = options.theme
-        if options.preset == nil && theme == nil { theme = try self.theme(of: proxy, faces: found) }
+        if options.preset == nil && theme == nil { theme = try timed("theme", &log) { try self.theme(of: proxy, faces: found) } }
         let preset = try preset(named: options.preset, theme: theme)
         var window: RGBImage? = nil
         if options.detailSide > 0, Double(max(photo.info.width, photo.info.height)) > 1.5 * Double(max(proxy.width, proxy.height)) {
-            window = try photo.detailWindow(side: options.detailSide)
+            window = try timed("window", &log) { try photo.detailWindow(side: options.detailSide) }
         }
-        var e = try enhance(proxy: proxy, window: window, faces: found, preset: preset, options: options)
+        var e = try timed("search", &log) { try enhance(proxy: proxy, window: window, faces: found, preset: preset, options: options) }
         e.theme = options.preset == nil ? theme : nil
+        e.timings = log + e.timings
         return e
     }
 
@@ -171,12 +182,9 @@ public final class Enhancer: @unchecked Sendable {
             for (i, c) in judged.enumerated() { steps.append(EditStep(edit: chain.edits[i], verdict: c.verdict)) }
         }
         if let last = chain.edits.last { steps.append(EditStep(edit: last, verdict: result.best.verdict)) }
-        if ProcessInfo.processInfo.environment["IAA_TIMING"] != nil {
-            FileHandle.standardError.write(Data(("search timing: " + search.timing.sorted { $0.key < $1.key }
-                .map { "\($0.key) \(String(format: "%.3f", $0.value)) s" }.joined(separator: ", ") + "\n").utf8))
-        }
         return Enhancement(preset: preset, chain: chain, before: result.original.verdict, after: result.best.verdict,
-                           steps: steps, search: result, beforeProxy: proxy, afterProxy: result.best.proxy)
+                           steps: steps, search: result, beforeProxy: proxy, afterProxy: result.best.proxy,
+                           timings: search.timing.sorted { $0.key < $1.key }.map { ("  " + $0.key, $0.value) })
     }
 
     /// The aesthetic record of the result.
