@@ -83,9 +83,15 @@ func timed<T>(_ stage: String, _ log: inout [(stage: String, seconds: Double)], 
 public final class Enhancer: @unchecked Sendable {
     public let presets: [String: Preset]
     public let looks: LookLibrary
-    let nima: NIMA?
-    let brisque: Brisque?
-    let faces: YuNet?
+    private let nimaModel: Preloaded<NIMA?>
+    private let brisqueModel: Preloaded<Brisque?>
+    private let facesModel: Preloaded<YuNet?>
+    /// The learned aesthetic model (waits for it to load).
+    var nima: NIMA? { get throws { try nimaModel.get() } }
+    /// BRISQUE (waits for it to load).
+    var brisque: Brisque? { get throws { try brisqueModel.get() } }
+    /// The face detector (waits for it to load).
+    var faces: YuNet? { get throws { try facesModel.get() } }
     /// Loads the scene classifier the first time a photo's theme has to choose its preset.
     private let sceneLoader: (@Sendable () throws -> EfficientNetLite0)?
     private var sceneModel: EfficientNetLite0?
@@ -95,19 +101,31 @@ public final class Enhancer: @unchecked Sendable {
                 scene: (@Sendable () throws -> EfficientNetLite0)? = nil) {
         self.presets = presets
         self.looks = looks
-        self.nima = nima
-        self.brisque = brisque
-        self.faces = faces
+        self.nimaModel = .ready(nima)
+        self.brisqueModel = .ready(brisque)
+        self.facesModel = .ready(faces)
+        self.sceneLoader = scene
+    }
+
+    private init(presets: [String: Preset], looks: LookLibrary, nima: Preloaded<NIMA?>, brisque: Preloaded<Brisque?>,
+                 faces: Preloaded<YuNet?>, scene: (@Sendable () throws -> EfficientNetLite0)?) {
+        self.presets = presets
+        self.looks = looks
+        self.nimaModel = nima
+        self.brisqueModel = brisque
+        self.facesModel = faces
         self.sceneLoader = scene
     }
 
     /// The bundled presets and looks with NIMA, BRISQUE and YuNet from the Weights folder, and
-    /// EfficientNet-Lite0 for themes (loaded when first needed).
+    /// EfficientNet-Lite0 for themes (loaded when first needed). The three models load in the
+    /// background from here on (while the caller opens and decodes the first photo); a model
+    /// that fails to load fails the first enhancement with its own message.
     public static func standard() throws -> Enhancer {
         let looks = try LookLibrary.bundled()
         return Enhancer(presets: try Preset.bundled(looks: looks), looks: looks,
-                        nima: try NIMA.load(), brisque: try Brisque(), faces: try YuNet.load(),
-                        scene: { try EfficientNetLite0.load() })
+                        nima: Preloaded { try NIMA.load() }, brisque: Preloaded { try Brisque() },
+                        faces: Preloaded { try YuNet.load() }, scene: { try EfficientNetLite0.load() })
     }
 
     /// Which preset: the named one as it is; else the one named like the theme as a judge only
@@ -145,14 +163,18 @@ public final class Enhancer: @unchecked Sendable {
     public func enhance(_ photo: Photo, options: EnhanceOptions = EnhanceOptions()) throws -> Enhancement {
         var log: [(stage: String, seconds: Double)] = []
         let proxy = try timed("proxy", &log) { try photo.proxy(longSide: options.proxyLongSide) }
-        let found = timed("faces", &log) { faces?.detect(proxy) ?? [] }
+        let found = try timed("faces", &log) { try faces?.detect(proxy) ?? [] }
+        // The theme (a network) and the 1:1 window (a partial decode) are independent: one each
+        // on the two cores.
         var theme = options.theme
-        if options.preset == nil && theme == nil { theme = try timed("theme", &log) { try self.theme(of: proxy, faces: found) } }
+        let needTheme = options.preset == nil && theme == nil
+        let needWindow = options.detailSide > 0
+            && Double(max(photo.info.width, photo.info.height)) > 1.5 * Double(max(proxy.width, proxy.height))
+        let side = options.detailSide
+        let pending: Preloaded<RGBImage>? = needWindow ? Preloaded<RGBImage>({ try photo.detailWindow(side: side) }) : nil
+        if needTheme { theme = try timed("theme", &log) { try self.theme(of: proxy, faces: found) } }
+        let window = try timed("window", &log) { try pending?.get() }
         let preset = try preset(named: options.preset, theme: theme)
-        var window: RGBImage? = nil
-        if options.detailSide > 0, Double(max(photo.info.width, photo.info.height)) > 1.5 * Double(max(proxy.width, proxy.height)) {
-            window = try timed("window", &log) { try photo.detailWindow(side: options.detailSide) }
-        }
         var e = try timed("search", &log) { try enhance(proxy: proxy, window: window, faces: found, preset: preset, options: options) }
         e.theme = options.preset == nil ? theme : nil
         e.timings = log + e.timings
@@ -164,11 +186,11 @@ public final class Enhancer: @unchecked Sendable {
     /// when nil).
     public func enhance(proxy: RGBImage, window: RGBImage? = nil, faces found: [Face]? = nil, preset: Preset,
                         options: EnhanceOptions) throws -> Enhancement {
-        let judge = Judge(preset: preset, nima: nima, brisque: brisque)
+        let judge = Judge(preset: preset, nima: try nima, brisque: try brisque)
         let context = EditContext(looks: looks)
         let renderer = try ChainRenderer(proxy: proxy, context: context, capacity: 48)
         let probe = try window.map { try DetailProbe(window: $0, context: context) }
-        let boxes = (found ?? faces?.detect(proxy) ?? []).map { FaceBox(x: $0.x, y: $0.y, width: $0.width, height: $0.height, confidence: $0.score) }
+        let boxes = try (found ?? faces?.detect(proxy) ?? []).map { FaceBox(x: $0.x, y: $0.y, width: $0.width, height: $0.height, confidence: $0.score) }
         let search = EditSearch(judge: judge, renderer: renderer, space: SearchSpace(preset: preset, geometry: options.geometry),
                                 faces: boxes, probe: probe)
         let result = try search.run(options.search)
@@ -204,7 +226,7 @@ public final class Enhancer: @unchecked Sendable {
                 scores[a] = r.score
             }
         }
-        let judge = Judge(preset: e.preset, nima: nima, brisque: brisque)
+        let judge = Judge(preset: e.preset, nima: try? nima, brisque: try? brisque)
         let clampAesthetic = { (v: Double) in min(10, max(1, v)) }
         return AestheticRecord(
             levels: levels, scores: scores,
@@ -219,7 +241,9 @@ public final class Enhancer: @unchecked Sendable {
 
     /// Renders the chain once at full resolution and writes `path` atomically: the pixels with
     /// all of the original's metadata, then the aesthetic record spliced in (JPEG, PNG, WebP) or
-    /// in a sidecar `path.xmp` (TIFF). The destination never holds a half-written file.
+    /// in a sidecar `path.xmp` (TIFF). The destination never holds a half-written file. When the
+    /// judge chose no edit and the output has the input's format, the output is the input's
+    /// bytes with the record added: pixels untouched, not re-encoded.
     public func write(_ e: Enhancement, photo: Photo, to path: String, save: SaveOptions = SaveOptions()) throws {
         guard let format = OutputFormat(path: path) else {
             throw IAAError(.invalidArgument, path: path, "has an extension iaa-enhance cannot write (use .jpg, .png, .webp or .tif)")
@@ -233,6 +257,12 @@ public final class Enhancer: @unchecked Sendable {
         let staging = url.deletingLastPathComponent().appendingPathComponent(
             "." + url.deletingPathExtension().lastPathComponent + AtomicWrite.temporaryMarker + "render." + format.fileExtension).path
         defer { unlink(staging) }
+        // Nothing to change and the same format asked for: the original's own bytes with the
+        // record added losslessly (no generation loss, no time spent decoding and encoding).
+        if e.chain.edits.isEmpty, format != .tiff, format.rawValue == photo.info.format.rawValue,
+           (try? MetadataEmbedder.embed(record(e), into: photo.path, mode: .copy(to: path), overwriteRating: true)) != nil {
+            return
+        }
         do {
             try ChainRenderer.render(e.chain, photo: photo, to: staging, options: save, context: EditContext(looks: looks))
             try MetadataEmbedder.embed(record(e), into: staging, mode: .copy(to: path), overwriteRating: true)

@@ -212,12 +212,14 @@ public final class EditSearch: @unchecked Sendable {
             a.verdict.total != b.verdict.total ? a.verdict.total > b.verdict.total : a.point.description < b.point.description
         }
 
-        // 1. The original, in full; its classical verdict seeds the cache for the search.
-        let original = try evaluate([.identity], original: nil, depth: .full)[0]
-        show("o", [original])
-        baseline = original.verdict.observation
+        // 1. The original: its classical verdict seeds the search (proposals, credit, vetoes),
+        // while NIMA and BRISQUE judge it in the background, needed only by the finalists.
+        let classical = try evaluate([.identity], original: nil)[0]
+        let originalInFull = Preloaded { try self.evaluate([.identity], original: nil, depth: .full)[0] }
+        seen[.identity] = classical
+        baseline = classical.verdict.observation
         let weights = self.judge.preset.weights
-        let proposals = Proposals.propose(original.verdict.observation, space: space, weights: weights)
+        let proposals = Proposals.propose(classical.verdict.observation, space: space, weights: weights)
 
         // 2. The base: the style, scaled down while it pushes a factor to a severe fault (the
         // end of its F.740.4 scale). Milder faults it causes are what was asked for ("vivid"
@@ -274,7 +276,8 @@ public final class EditSearch: @unchecked Sendable {
             let b = space.bounds(d)!
             let moved = abs(current.point[d] - base[d])
             step[d] = max(moved / 4, (b.max - b.min) / 16)
-            minStep[d] = (b.max - b.min) / 128
+            // Finer steps than 1/32 of a range buy nothing a viewer sees, and cost budget.
+            minStep[d] = (b.max - b.min) / 32
         }
         var cursor = 0
         let perRound = 4
@@ -299,7 +302,8 @@ public final class EditSearch: @unchecked Sendable {
             let byPoint = Dictionary(judged.map { ($0.point, $0) }, uniquingKeysWith: { a, _ in a })
             var improving: [String: Candidate] = [:]
             for (d, p) in moves {
-                guard let c = byPoint[p], better(c, current) else { continue }
+                // An improvement below 0.005 points is noise in the factors, not progress.
+                guard let c = byPoint[p], c.verdict.total > current.verdict.total + 0.005 else { continue }
                 if let old = improving[d], better(old, c) { continue }
                 improving[d] = c
             }
@@ -345,6 +349,8 @@ public final class EditSearch: @unchecked Sendable {
         var chosen = finalists.prefix(max(0, options.finalists)).map(\.point)
         if base != .identity { chosen.insert(base, at: 0) }
         var full = try evaluate(chosen, original: baseline, base: base, exempt: exempt, depth: .full)
+        let original = try originalInFull.get()
+        show("o", [original])
         if base == .identity { full.append(original) }  // judged in full already
         show("f", full)
         let baseFull = full.first { $0.point == base } ?? original

@@ -27,6 +27,19 @@ public enum Fixture {
     public static func sha256(_ path: String) -> String {
         SHA256.hex([UInt8](FileManager.default.contents(atPath: path) ?? Data()))
     }
+
+    /// A JPEG's bytes from the first SOS marker on (the entropy-coded data), for "no pixel
+    /// re-encoded" checks; empty if `path` is not a JPEG with a scan.
+    public static func jpegScanData(_ path: String) -> [UInt8] {
+        let b = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
+        var i = 2
+        while i + 4 <= b.count {
+            guard b[i] == 0xFF else { return [] }
+            if b[i + 1] == 0xDA { return Array(b[i...]) }
+            i += 2 + (Int(b[i + 2]) << 8 | Int(b[i + 3]))
+        }
+        return []
+    }
 }
 
 /// Runs a command and returns (status, stdout, stderr).

@@ -73,4 +73,22 @@ final class EnhanceCommandTests: XCTestCase {
         XCTAssertTrue(steps.contains("original"))
         XCTAssertEqual(try IAATestSupport.run(CLITests.binary, [Fixture.path("photos/carrots.jpg"), "--preset", "nope"]).0, 1)
     }
+
+    /// A photo the judge leaves alone is written without re-encoding: the same JPEG scan data,
+    /// with the iaa record (and the recipe of no edits) added.
+    func testAnUntouchedPhotoIsCopiedLosslesslyWithTheRecord() throws {
+        let dir = Fixture.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = Fixture.path("photos/macaws.jpg")
+        let (rc, out, err) = try iaa([input, "-o", dir + "/m.jpg", "--json", "--no-crop"] + fast)
+        XCTAssertEqual(rc, 0, err)
+        let obj = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
+        let edits = ((obj["recipe"] as? [String: Any])?["edits"] as? [String: Any]) ?? [:]
+        try XCTSkipUnless(edits.isEmpty, "the judge edited this photo: \(edits)")
+        let a = Fixture.jpegScanData(input), b = Fixture.jpegScanData(dir + "/m.jpg")
+        XCTAssertFalse(a.isEmpty)
+        XCTAssertEqual(a, b, "scan data must be byte-identical")
+        let (_, recipe, _) = try IAATestSupport.run("/usr/bin/exiftool", ["-config", Self.exiftoolConfig, "-s3", "-XMP-iaa:Recipe", dir + "/m.jpg"])
+        XCTAssertTrue(recipe.contains("iaa-recipe/1"), recipe)
+    }
 }

@@ -8,17 +8,7 @@ final class TagCommandTests: XCTestCase {
     func iaa(_ args: [String]) throws -> (Int32, String, String) { try IAATestSupport.run(CLITests.binary, args) }
     let config = Fixture.path("../../metadata/iaa-exiftool.config")
 
-    /// The bytes from the first SOS marker on (entropy-coded data), for "no pixel re-encoded".
-    func scanData(_ path: String) -> [UInt8] {
-        let b = [UInt8](FileManager.default.contents(atPath: path)!)
-        var i = 2
-        while i + 4 <= b.count {
-            guard b[i] == 0xFF else { return [] }
-            if b[i + 1] == 0xDA { return Array(b[i...]) }
-            i += 2 + (Int(b[i + 2]) << 8 | Int(b[i + 3]))
-        }
-        return []
-    }
+    func scanData(_ path: String) -> [UInt8] { Fixture.jpegScanData(path) }
 
     func testCopyInPlaceSidecarRatingAndStrip() throws {
         let dir = Fixture.tempDir()
