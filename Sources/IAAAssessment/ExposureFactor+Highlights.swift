@@ -118,16 +118,18 @@ extension ExposureFactor {
             // Regions of flat clipped pixels by row runs and union-find (4-connected): one
             // pass for the flatness mask, one over the runs.
             let l = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+            let clipped = UnsafeMutablePointer<Bool>.allocate(capacity: n)
             let mask = UnsafeMutablePointer<Bool>.allocate(capacity: n)
-            defer { l.deallocate(); mask.deallocate() }
-            for i in 0..<n { l[i] = Int32(luma(i)) }
+            defer { l.deallocate(); clipped.deallocate(); mask.deallocate() }
+            for i in 0..<n { l[i] = Int32(luma(i)); clipped[i] = max(p[3 * i], p[3 * i + 1], p[3 * i + 2]) >= clip }
             for y in 0..<h {
-                let row = y * w
+                let row = y &* w
                 for x in 0..<w {
-                    let i = row + x, c = l[i]
-                    mask[i] = max(p[3 * i], p[3 * i + 1], p[3 * i + 2]) >= clip
-                        && (x == 0 || abs(l[i - 1] - c) <= 2000) && (x == w - 1 || abs(l[i + 1] - c) <= 2000)
-                        && (y == 0 || abs(l[i - w] - c) <= 2000) && (y == h - 1 || abs(l[i + w] - c) <= 2000)
+                    let i = row &+ x
+                    guard clipped[i] else { mask[i] = false; continue }
+                    let c = l[i]
+                    mask[i] = (x == 0 || abs(l[i &- 1] &- c) <= 2000) && (x == w - 1 || abs(l[i &+ 1] &- c) <= 2000)
+                        && (y == 0 || abs(l[i &- w] &- c) <= 2000) && (y == h - 1 || abs(l[i &+ w] &- c) <= 2000)
                 }
             }
             // Runs: at most one per two pixels of a row, plus one.
@@ -175,22 +177,27 @@ extension ExposureFactor {
             }
             guard sides.contains(15) else { return nil }
             var backdrop = [Bool](repeating: false, count: n)
-            for k in 0..<count where sides[find(k)] != 0 {
-                let row = Int(runs[4 * k]) * w, x0 = Int(runs[4 * k + 1]), x1 = Int(runs[4 * k + 2])
-                for x in x0...x1 { backdrop[row + x] = true }
-            }
-            // The backdrop's clipped rim against the subject (not flat only because its neighbour
-            // is the subject) belongs to it too: one pixel, not grown further.
-            var rim: [Int] = []
-            for y in 0..<h {
-                for x in 0..<w {
-                    let i = y * w + x
-                    guard !backdrop[i], max(p[3 * i], p[3 * i + 1], p[3 * i + 2]) >= clip else { continue }
-                    if (x > 0 && backdrop[i - 1]) || (x < w - 1 && backdrop[i + 1]) || (y > 0 && backdrop[i - w]) || (y < h - 1 && backdrop[i + w]) { rim.append(i) }
+            var members = 0
+            backdrop.withUnsafeMutableBufferPointer { b in
+                for k in 0..<count where sides[find(k)] != 0 {
+                    let row = Int(runs[4 * k]) * w, x0 = Int(runs[4 * k + 1]), x1 = Int(runs[4 * k + 2])
+                    for x in x0...x1 { b[row &+ x] = true }
+                    members += x1 - x0 + 1
                 }
+                // The backdrop's clipped rim against the subject (not flat only because its
+                // neighbour is the subject) belongs to it too: one pixel, not grown further.
+                var rim: [Int] = []
+                for y in 0..<h {
+                    let row = y &* w
+                    for x in 0..<w {
+                        let i = row &+ x
+                        guard clipped[i], !b[i] else { continue }
+                        if (x > 0 && b[i &- 1]) || (x < w - 1 && b[i &+ 1]) || (y > 0 && b[i &- w]) || (y < h - 1 && b[i &+ w]) { rim.append(i) }
+                    }
+                }
+                for i in rim { b[i] = true }
+                members += rim.count
             }
-            for i in rim { backdrop[i] = true }
-            let members = backdrop.reduce(0) { $0 + ($1 ? 1 : 0) }
             return Double(n - members) >= 0.05 * Double(n) ? backdrop : nil
         }
     }
