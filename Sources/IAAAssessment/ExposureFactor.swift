@@ -1,10 +1,19 @@
 import Foundation
 import IAACore
 
-/// Exposure (F.740.4 Exposure 1–5, two-sided). The raw value is an EV offset: the
-/// saliency-weighted log-average luminance (the scene key, Reinhard et al. 2002) against a
-/// mid-tone target, pushed further by the shares of clipped highlights and crushed shadows
-/// (which a log-average under-counts because clipped pixels cannot get brighter or darker).
+/// Exposure (F.740.4 Exposure 1–5, two-sided). The raw value is a signed EV estimate of how far
+/// the photo is from a good exposure (− under, + over), such that the opposite exposure change
+/// fixes it: where the frame's highlights sit against where a well-exposed photo puts them
+/// (`HighlightPlacement`: the 99th percentile of max(R, G, B) against its typical value, clip-aware,
+/// a clipped backdrop around the subject left out).
+///
+/// Why the highlights and not the key: a photographer judges exposure from how the histogram
+/// uses the tonal range. A dark scene exposed right (a black bird, a forest with a bright river)
+/// still reaches near white somewhere; the same scene 1.5 EV under leaves that headroom unused.
+/// A high-key shot on white has a clipped backdrop but a normally exposed subject; the same shot
+/// 1 EV over clips the subject's highlights too. The log-average key (Reinhard et al. 2002) mixes
+/// exposure with scene content — over the 44 untouched development photos it spreads 0.81 EV (sd)
+/// against 0.26 EV for the highlight placement — so it is reported (`keyEV`) but not scored.
 /// Visual: a false-colour heat map (blue = under, red = over, grey = fine).
 public struct ExposureFactor: AssessmentFactor {
     public let id = "exposure"
@@ -12,9 +21,9 @@ public struct ExposureFactor: AssessmentFactor {
     public let scale = RawScale(unit: "EV", range: -4...4)
     public let attribute: AestheticAttribute? = .exposure
 
-    /// Log-average luminance a well-exposed frame has (linear Y). Calibrated on the fixture
-    /// photos: their median key; 0.18 (mid-grey) would call most real photos under-exposed,
-    /// because the geometric mean weighs dark regions heavily.
+    /// Log-average luminance the `keyEV` measurement is relative to (linear Y): the fixture
+    /// photos' median key; 0.18 (mid-grey) sits above most real photos' geometric mean, which
+    /// weighs dark regions heavily. Reported only: the raw value comes from the highlights.
     public var targetKey: Double = 0.15
     /// Also render the heat map (costs one pass over the proxy).
     public var renderVisual: Bool = true
@@ -39,24 +48,36 @@ public struct ExposureFactor: AssessmentFactor {
         let key = logSum / wSum
         let hiShare = hi / wSum, loShare = lo / wSum, deepShare = deep / wSum
         let keyEV = key - log2(targetKey)
-        let ev = keyEV + 2 * hiShare - 2 * loShare
+        let hl = Self.highlightPlacement(ctx.image)
+        let ev = hl.offsetEV
         let level = levelFor(ev, thresholds: [-1.6, -0.75, 0.75, 1.6])
         let score = 10 * exp(-(ev * ev) / (2 * 0.9 * 0.9))
+        let top = Fmt.pct(1 - hl.quantile)
+        let backdropEN = hl.backdropShare > 0 ? " A clipped backdrop around the subject (\(Fmt.pct(hl.backdropShare)) of the frame) is left out." : ""
+        let backdropZH = hl.backdropShare > 0 ? "已排除环绕主体的溢出背景（占画面 \(Fmt.pct(hl.backdropShare))）。" : ""
         let en: String, zh: String
         switch level {
         case 1, 2:
-            en = "About \(Fmt.f(-ev)) EV under-exposed: \(Fmt.pct(deepShare)) of the frame sits in deep shadow."
-            zh = "欠曝约 \(Fmt.f(-ev)) EV：画面中 \(Fmt.pct(deepShare)) 处于深阴影。"
+            en = "About \(Fmt.f(-ev)) EV under-exposed: the brightest \(top) of the frame stays \(Fmt.f(-hl.levelEV)) EV below white, headroom a good exposure would use; \(Fmt.pct(deepShare)) sits in deep shadow."
+            zh = "欠曝约 \(Fmt.f(-ev)) EV：画面最亮的 \(top) 仍比白色低 \(Fmt.f(-hl.levelEV)) EV，正常曝光会用上这段余量；\(Fmt.pct(deepShare)) 处于深阴影。"
         case 4, 5:
-            en = "About \(Fmt.f(ev)) EV over-exposed: \(Fmt.pct(hiShare)) of the frame is blown out to white."
-            zh = "过曝约 \(Fmt.f(ev)) EV：画面中 \(Fmt.pct(hiShare)) 的高光已溢出。"
+            en = "About \(Fmt.f(ev)) EV over-exposed: \(Fmt.pct(hl.clippedShare)) of the frame is clipped at white in at least one channel.\(backdropEN)"
+            zh = "过曝约 \(Fmt.f(ev)) EV：画面中 \(Fmt.pct(hl.clippedShare)) 的像素至少一个通道溢出到白色。\(backdropZH)"
         default:
-            en = "Well exposed (\(ev >= 0 ? "+" : "")\(Fmt.f(ev)) EV from the target key): \(Fmt.pct(deepShare)) deep shadow, \(Fmt.pct(hiShare)) clipped highlights."
-            zh = "曝光正常（偏离目标 \(ev >= 0 ? "+" : "")\(Fmt.f(ev)) EV）：深阴影占 \(Fmt.pct(deepShare))，高光溢出占 \(Fmt.pct(hiShare))。"
+            let sign = ev >= 0 ? "+" : ""
+            if keyEV < -1 {
+                en = "Well exposed (\(sign)\(Fmt.f(ev)) EV): a low-key scene (key \(Fmt.f(keyEV)) EV, \(Fmt.pct(deepShare)) deep shadow) whose highlights still reach near white.\(backdropEN)"
+                zh = "曝光正常（\(sign)\(Fmt.f(ev)) EV）：低调场景（基调 \(Fmt.f(keyEV)) EV，深阴影占 \(Fmt.pct(deepShare))），高光仍接近白色。\(backdropZH)"
+            } else {
+                en = "Well exposed (\(sign)\(Fmt.f(ev)) EV): the brightest \(top) of the frame sits \(Fmt.f(-hl.levelEV)) EV below white; \(Fmt.pct(deepShare)) deep shadow, \(Fmt.pct(hl.clippedShare)) clipped.\(backdropEN)"
+                zh = "曝光正常（\(sign)\(Fmt.f(ev)) EV）：画面最亮的 \(top) 比白色低 \(Fmt.f(-hl.levelEV)) EV；深阴影占 \(Fmt.pct(deepShare))，溢出占 \(Fmt.pct(hl.clippedShare))。\(backdropZH)"
+            }
         }
         return result(score: score, raw: ev, level: level, english: en, chinese: zh,
                       measurements: [Measurement("keyEV", keyEV, "EV"), Measurement("highlightClipShare", hiShare, "share"),
-                                     Measurement("shadowClipShare", loShare, "share"), Measurement("deepShadowShare", deepShare, "share")],
+                                     Measurement("shadowClipShare", loShare, "share"), Measurement("deepShadowShare", deepShare, "share"),
+                                     Measurement("highlightEV", hl.levelEV, "EV"), Measurement("highlightQuantile", hl.quantile, "quantile"),
+                                     Measurement("clippedShare", hl.clippedShare, "share"), Measurement("backdropShare", hl.backdropShare, "share")],
                       visual: renderVisual ? FactorVisual(kind: "heatmap", image: Self.heatMap(full)) : nil)
     }
 
