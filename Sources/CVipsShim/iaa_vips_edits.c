@@ -158,12 +158,57 @@ int iaa_edit_to_srgb8(VipsImage *in, VipsImage **out) {
     return finish(ctx, t[1], out);
 }
 
-int iaa_edit_exposure(VipsImage *in, double gain, VipsImage **out) {
+typedef struct { double gain, k; } IaaShoulder;
+
+/* y = g·x / (1 + k·x) for x > 0 (k = protect·(g − 1): white maps to white at protect 1), y = g·x
+ * at or below 0 (out-of-gamut negatives keep a plain gain). Three bands, float. */
+static int shoulder_generate(VipsRegion *out_region, void *seq, void *a, void *b, gboolean *stop) {
+    VipsRegion *ir = (VipsRegion *)seq;
+    const IaaShoulder *p = (const IaaShoulder *)b;
+    VipsRect *r = &out_region->valid;
+    (void)a; (void)stop;
+    if (vips_region_prepare(ir, r)) return -1;
+    const int n = r->width * 3;
+    for (int y = 0; y < r->height; y++) {
+        const float *s = (const float *)VIPS_REGION_ADDR(ir, r->left, r->top + y);
+        float *q = (float *)VIPS_REGION_ADDR(out_region, r->left, r->top + y);
+        for (int i = 0; i < n; i++) {
+            double x = s[i], d = x > 0 ? 1.0 + p->k * x : 1.0;
+            q[i] = (float)(p->gain * x / (d > 1e-3 ? d : 1e-3));
+        }
+    }
+    return 0;
+}
+
+int iaa_edit_exposure(VipsImage *in, double gain, double protect, VipsImage **out) {
     VipsObject *ctx = ctx_new();
-    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 2);
+    VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 3);
     if (vips_colourspace(in, &t[0], VIPS_INTERPRETATION_scRGB, NULL)) return fail(ctx);
-    if (vips_linear1(t[0], &t[1], gain, 0.0, NULL)) return fail(ctx);
-    return finish(ctx, t[1], out);
+    if (protect <= 0.0) {
+        if (vips_linear1(t[0], &t[1], gain, 0.0, NULL)) return fail(ctx);
+        return finish(ctx, t[1], out);
+    }
+    if (vips_cast(t[0], &t[1], VIPS_FORMAT_FLOAT, NULL)) return fail(ctx);
+    if (t[1]->Bands != 3) { vips_error("iaa_edit", "expected 3-band scRGB, not %d bands", t[1]->Bands); return fail(ctx); }
+    IaaShoulder *p = g_new0(IaaShoulder, 1);
+    p->gain = gain;
+    p->k = protect * (gain - 1.0);
+    VipsImage *res = vips_image_new();
+    g_object_set_data_full(G_OBJECT(res), "iaa-shoulder", p, g_free);
+    if (vips_image_pipelinev(res, VIPS_DEMAND_STYLE_THINSTRIP, t[1], NULL)) {
+        g_object_unref(res);
+        return fail(ctx);
+    }
+    res->Type = VIPS_INTERPRETATION_scRGB;
+    g_object_ref(t[1]);
+    vips_object_local(res, t[1]);
+    if (vips_image_generate(res, vips_start_one, shoulder_generate, vips_stop_one, t[1], p)) {
+        g_object_unref(res);
+        return fail(ctx);
+    }
+    g_object_unref(ctx);
+    *out = res;
+    return 0;
 }
 
 int iaa_edit_recomb3(VipsImage *in, const double *m, VipsImage **out) {

@@ -27,6 +27,8 @@ extension ExposureFactor {
     public static let highlightQuantile = 0.99
     /// Lowest quantile the clip-aware measurement moves down to (caps the raw value near +3 EV).
     public static let lowestQuantile = 0.3
+    /// Share of the frame at one top code (below `clipCode`) that makes it a plateau. 1 %.
+    public static let plateauShare = 0.01
 
     /// log₂ of the brightest channel at quantile `q` in a typical well-exposed photo:
     /// −2.5·(−ln q)^0.84 (−0.05 EV at q = 0.99, −0.38 at 0.9, −1.84 at the median). A least-squares
@@ -46,21 +48,27 @@ extension ExposureFactor {
     /// A clipped, flat backdrop that surrounds the subject (see `clippedBackdrop`) is left out.
     public static func highlightPlacement(_ img: RGBImage) -> HighlightPlacement {
         let n = img.pixelCount
-        let backdrop = clippedBackdrop(img)
-        var hist = [Int](repeating: 0, count: 256)
-        var measured = 0
+        var whole = [Int](repeating: 0, count: 256)
         img.pixels.withUnsafeBufferPointer { p in
-            hist.withUnsafeMutableBufferPointer { h in
-                if let backdrop {
+            whole.withUnsafeMutableBufferPointer { h in
+                for i in 0..<n { h[Int(max(p[3 * i], p[3 * i + 1], p[3 * i + 2]))] += 1 }
+            }
+        }
+        let clip = clipLevel(whole, pixels: n)
+        let backdrop = clippedBackdrop(img, clip: clip)
+        var hist = whole
+        var measured = n
+        if let backdrop {
+            hist = [Int](repeating: 0, count: 256)
+            measured = 0
+            img.pixels.withUnsafeBufferPointer { p in
+                hist.withUnsafeMutableBufferPointer { h in
                     for i in 0..<n where !backdrop[i] { h[Int(max(p[3 * i], p[3 * i + 1], p[3 * i + 2]))] += 1; measured += 1 }
-                } else {
-                    for i in 0..<n { h[Int(max(p[3 * i], p[3 * i + 1], p[3 * i + 2]))] += 1 }
-                    measured = n
                 }
             }
         }
         guard measured > 0 else { return HighlightPlacement(offsetEV: 0, levelEV: 0, quantile: highlightQuantile, clippedShare: 0, backdropShare: 0) }
-        let clipped = hist[clipCode...].reduce(0, +)
+        let clipped = hist[clip...].reduce(0, +)
         let clippedShare = Double(clipped) / Double(measured)
         let q = max(min(highlightQuantile, 1 - clippedShare), lowestQuantile)
         // Continuous quantile on the codes (code c spans [c − ½, c + ½)), then linear light by
@@ -85,10 +93,21 @@ extension ExposureFactor {
     /// with their one-pixel clipped rim, provided one of them touches all four edges and at
     /// least 5 % of the frame is left to measure. A backdrop surrounds its subject; the blown sky
     /// or foreground that over-exposure makes usually leaves an edge free, and stays counted.
-    public static func clippedBackdrop(_ img: RGBImage) -> [Bool]? {
+    /// The code from which a pixel counts as clipped: `clipCode`, or the frame's own top code
+    /// when that code alone holds at least `plateauShare` of the frame and three times what the
+    /// two codes below it hold — a plateau: blown areas of a frame darkened after clipping (an
+    /// exposure correction of an over-exposed photo) keep one flat value, and the highlights of
+    /// such a frame sit below it, as they do below white. Real bright surfaces are not that flat.
+    public static func clipLevel(_ hist: [Int], pixels n: Int) -> Int {
+        guard let top = hist.lastIndex(where: { $0 > 0 }), top < clipCode, top >= 2 else { return clipCode }
+        let below = hist[top - 1] + hist[top - 2]
+        return Double(hist[top]) >= plateauShare * Double(n) && hist[top] >= 3 * below ? top : clipCode
+    }
+
+    public static func clippedBackdrop(_ img: RGBImage, clip level: Int = clipCode) -> [Bool]? {
         let w = img.width, h = img.height, n = img.pixelCount
         guard w >= 3, h >= 3 else { return nil }
-        let clip = UInt8(clipCode)
+        let clip = UInt8(level)
         return img.pixels.withUnsafeBufferPointer { p -> [Bool]? in
             // Rec. 601 luma × 1000, in integers.
             @inline(__always) func luma(_ i: Int) -> Int {

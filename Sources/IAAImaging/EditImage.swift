@@ -177,9 +177,10 @@ public final class EditImage: @unchecked Sendable {
 
     // MARK: Colour operations
 
-    /// Multiplies linear light by 2^`ev` (scRGB).
-    public func exposure(ev: Double) throws -> EditImage {
-        try colour("exposed") { iaa_edit_exposure($0, pow(2, ev), $1) }
+    /// Multiplies linear light by 2^`ev` (scRGB), with a shoulder that keeps white at white as
+    /// `protect` (0…1) grows: x ↦ 2^ev·x / (1 + protect·(2^ev − 1)·x).
+    public func exposure(ev: Double, protect: Double = 0) throws -> EditImage {
+        try colour("exposed") { iaa_edit_exposure($0, pow(2, ev), protect, $1) }
     }
 
     /// Applies a 3×3 matrix (row-major) to linear sRGB values (scRGB): `out = M · rgb`.

@@ -9,9 +9,9 @@ import IAAEdits
 ///   with highlights (when brightening) or shadows (when darkening) searched beside it;
 /// - white balance: the estimated illuminant (ln R/G, ln B/G) → the temperature and tint whose
 ///   Bradford adaptation maps it to neutral (solved on the edit's own matrix, so the proposal
-///   and the render agree), applied at `castShare` of the way: a finished photo's own colour
-///   and a cast look alike to any single-image estimate, so the proposal goes most of the way
-///   and the search may not go further;
+///   and the render agree), applied at `castShare` of the way. The factor's estimate is already
+///   shrunk towards neutral by its confidence (a finished photo's own colour and a cast look
+///   alike to any single-image estimate), so the share is 1 and the search does not go further;
 /// - saturation: chroma below the natural range → saturation that brings `saturationShare` of
 ///   the missing stops back;
 /// - noise: σ at 1:1 (see `DetailProbe`) above the "none" level → a denoise strength that
@@ -22,9 +22,10 @@ import IAAEdits
 /// Everything is clamped to the search space (the preset's bounds).
 public enum Proposals {
     /// Share of an estimated colour cast the white-balance proposal removes.
-    public static let castShare = 0.8
-    /// Share of the missing chroma (in stops) the saturation proposal restores.
-    public static let saturationShare = 0.8
+    public static let castShare = 1.0
+    /// Share of the missing chroma (in stops) the saturation proposal restores: half, because
+    /// chroma varies more between good photos (a faded print, a foggy morning) than a cast does.
+    public static let saturationShare = 0.5
 
     /// One proposed edit, with the measurement behind it.
     public struct Proposal: Sendable, Hashable {
@@ -69,8 +70,11 @@ public enum Proposals {
         func faulty(_ r: FactorResult) -> Bool { r.level?.isFault ?? false }
         if let e = observation.factor("exposure"), faulty(e) {
             let ev = point["exposure.ev"] - e.raw
-            add("exposure", .exposure, ["exposure.ev": ev], refine: true, companions: [ev > 0 ? "tone.highlights" : "tone.shadows"],
-                "exposure \(String(format: "%+.2f", e.raw)) EV from the target key")
+            // The plain inverse of an exposure error; the search also tries keeping white at
+            // white (`exposure.protect`), which a frame with blown areas may prefer.
+            add("exposure", .exposure, ["exposure.ev": ev, "exposure.protect": point["exposure.protect"]], refine: true,
+                companions: ["exposure.protect", ev > 0 ? "tone.highlights" : "tone.shadows"],
+                "exposure \(String(format: "%+.2f", e.raw)) EV from a good exposure")
         }
         if let wb = observation.factor("whiteBalance"), faulty(wb), let u = wb.measurement("greyEdgeU"), let v = wb.measurement("greyEdgeV") {
             let tb = space.bounds("whiteBalance.temperature"), nb = space.bounds("whiteBalance.tint")

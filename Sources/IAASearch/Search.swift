@@ -247,6 +247,10 @@ public final class EditSearch: @unchecked Sendable {
         let all = space.clamp(Self.merged(base, Proposals.combined(proposals).values))
         starts.append(all)
         starts.append(space.clamp(Self.scaled(all, by: 0.75, from: base)))
+        // The same with white kept at white, when exposure is corrected (see ExposureEdit).
+        if all["exposure.ev"] != base["exposure.ev"], space.bounds("exposure.protect") != nil {
+            starts.append(space.clamp(all.setting("exposure.protect", 1)))
+        }
         if proposals.count > 1 {
             starts += corrections
             for p in proposals { starts.append(space.clamp(Self.merged(base, Proposals.combined(proposals.filter { $0 != p }).values))) }

@@ -25,6 +25,29 @@ final class ColourEditsTests: XCTestCase {
         XCTAssertEqual(out[image.width - 1, 0].0, 255)
     }
 
+    /// The shoulder: darkening with protection 1 keeps white at white and darkens the rest like
+    /// a plain gain in the shadows; brightening with it rolls off instead of clipping; every
+    /// mapping stays monotone; protection without an exposure change is the identity.
+    func testExposureProtectionKeepsWhiteWhite() throws {
+        let image = syntheticImage()
+        let plain = try render(ExposureEdit(.init(ev: -1)), on: image)
+        let kept = try render(ExposureEdit(.init(ev: -1, protect: 1)), on: image)
+        let last = image.width - 1
+        XCTAssertEqual(image[last, 0].0, 255)
+        XCTAssertLessThan(plain[last, 0].0, 200, "a plain −1 EV turns white grey")
+        XCTAssertGreaterThanOrEqual(kept[last, 0].0, 254, "protected white stays white")
+        for x in 1..<image.width {
+            XCTAssertGreaterThanOrEqual(kept[x, 0].0, kept[x - 1, 0].0)
+            XCTAssertGreaterThanOrEqual(kept[x, 0].0, plain[x, 0].0)
+            XCTAssertLessThanOrEqual(kept[x, 0].0, image[x, 0].0)
+        }
+        let up = try render(ExposureEdit(.init(ev: 1.5, protect: 1)), on: image)
+        var clipped = 0
+        for x in 0..<image.width where up[x, 0].0 == 255 { clipped += 1 }
+        XCTAssertLessThanOrEqual(clipped, 2, "a protected brightening rolls off instead of clipping")
+        XCTAssertTrue(ExposureEdit(.init(ev: 0, protect: 1)).isIdentity)
+    }
+
     func testWarmWhiteBalanceRaisesRedOverBlue() throws {
         let warm = try render(WhiteBalanceEdit(.init(temperature: 40, tint: 0)), on: grey)[3, 3]
         XCTAssertGreaterThan(Double(warm.0) / Double(warm.2), 1.15)

@@ -18,7 +18,7 @@ final class EditChainTests: XCTestCase {
         let chain = try sample()
         XCTAssertEqual(chain.edits.map(\.kind), [.crop, .exposure, .tone, .look, .sharpen])
         XCTAssertEqual(chain.canonicalJSON,
-            #"{"edits":{"crop":{"height":1,"width":0.9,"x":0.05,"y":0},"exposure":{"ev":0.5},"look":{"amount":0.3,"look":"warm-fade"},"#
+            #"{"edits":{"crop":{"height":1,"width":0.9,"x":0.05,"y":0},"exposure":{"ev":0.5,"protect":0},"look":{"amount":0.3,"look":"warm-fade"},"#
             + #""sharpen":{"amount":80},"tone":{"blacks":0,"contrast":20,"highlights":0,"shadows":15.25,"whites":0}},"version":"iaa-recipe/1"}"#)
         XCTAssertEqual(chain.key.count, 64)
     }
@@ -86,7 +86,9 @@ final class EditChainTests: XCTestCase {
 
     func testNumbersAreRoundedToTheCanonicalPrecision() throws {
         let a = try EditChain([ExposureEdit(.init(ev: 0.1 + 0.2))])
-        XCTAssertEqual(a.canonicalJSON, #"{"edits":{"exposure":{"ev":0.3}},"version":"iaa-recipe/1"}"#)
+        XCTAssertEqual(a.canonicalJSON, #"{"edits":{"exposure":{"ev":0.3,"protect":0}},"version":"iaa-recipe/1"}"#)
+        // A recipe written before the protect field existed still reads, with protect 0.
+        XCTAssertEqual(try EditChain(jsonText: #"{"edits":{"exposure":{"ev":0.3}},"version":"iaa-recipe/1"}"#), a)
         XCTAssertEqual((a.edit(.exposure)?.base as? ExposureEdit)?.params.ev, 0.3)
         XCTAssertEqual(CanonicalJSON.format(-0.0000001), "0")
         XCTAssertEqual(CanonicalJSON.format(1e-7), "0")

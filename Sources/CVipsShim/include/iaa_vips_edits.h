@@ -32,8 +32,10 @@ int iaa_edit_export(VipsImage *scrgb, VipsImage *like, VipsImage **out);
 int iaa_edit_srgb8_to_scrgb(VipsImage *in, VipsImage **out);
 int iaa_edit_to_srgb8(VipsImage *in, VipsImage **out);
 
-/* Exposure: multiply every linear channel by `gain` (= 2^EV). Works in scRGB. */
-int iaa_edit_exposure(VipsImage *in, double gain, VipsImage **out);
+/* Exposure: every linear channel x becomes gain·x / (1 + protect·(gain − 1)·x) (gain = 2^EV).
+ * protect 0 is a plain gain (brightening clips above white, darkening turns white grey);
+ * protect 1 keeps white at white with a smooth shoulder, as a curve would. Works in scRGB. */
+int iaa_edit_exposure(VipsImage *in, double gain, double protect, VipsImage **out);
 
 /* 3×3 matrix (row-major) on the linear channels: out = M · rgb. Works in scRGB. */
 int iaa_edit_recomb3(VipsImage *in, const double *matrix9, VipsImage **out);
