@@ -31,8 +31,9 @@ struct LineSegment: Sendable, Hashable {
 /// of decreasing gradient magnitude and grown into regions of 8-connected pixels whose level-line
 /// direction stays within 22.5° of the region's; a region becomes a segment when its principal
 /// axis is long (≥ 4 % of the image diagonal) and its pixels lie tight around it (weighted RMS
-/// distance ≤ 1 px). LSD's a-contrario validation is replaced by these two tests: the camera-angle
-/// estimate needs long, straight edges, and texture (grass, feathers, fabric) seldom yields them.
+/// distance ≤ 1 px). LSD's a-contrario validation is replaced by these tests and by a
+/// continuation test on every pixel (`continuation`): the camera-angle estimate needs long,
+/// straight edges, and texture (grass, feathers, fabric) seldom yields them.
 enum LineSegmentDetector {
     /// Minimum gradient magnitude (L* per pixel, 2×2 differences): LSD's q / sin τ with q = 2 of
     /// 255 code values is about 5 codes, 2 L*.
@@ -58,13 +59,20 @@ enum LineSegmentDetector {
         guard gw > 2 * ring + 4, gh > 2 * ring + 4, p.count >= w * h else { return ([], 0) }
         let n = gw * gh
         let cosTol = Float(cos(tolerance * .pi / 180))
-        // Scratch planes (raw pointers: this runs on every candidate of the enhancer's search).
-        // Per pixel (gx, gy, |g|), interleaved: the alignment tests read all three of a neighbour
-        // at once.
-        let grad = UnsafeMutablePointer<Float>.allocate(capacity: 3 * n)
-        let free = UnsafeMutablePointer<UInt8>.allocate(capacity: n)  // 1 = may seed or join a region
-        let cand = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        defer { grad.deallocate(); free.deallocate(); cand.deallocate() }
+        // Scratch planes (raw pointers: this runs on every candidate of the enhancer's search), in
+        // one block, so that repeated calls reuse the same heap memory instead of faulting in
+        // fresh pages for several large allocations.
+        //   grad:   per pixel (gx, gy, |g|), interleaved: an alignment test reads all three at once
+        //   cand:   edge pixels, then (compacted in place) candidates
+        //   order:  candidates by decreasing magnitude;  region: one region's pixels
+        //   free:   1 = may seed or join a region
+        let block = UnsafeMutableRawPointer.allocate(byteCount: 12 * n + 3 * 4 * n + n, alignment: 16)
+        defer { block.deallocate() }
+        let grad = block.bindMemory(to: Float.self, capacity: 3 * n)
+        let cand = (block + 12 * n).bindMemory(to: Int32.self, capacity: n)
+        let order = (block + 16 * n).bindMemory(to: Int32.self, capacity: n)
+        let region = (block + 20 * n).bindMemory(to: Int32.self, capacity: n)
+        let free = (block + 24 * n).bindMemory(to: UInt8.self, capacity: n)
         free.initialize(repeating: 0, count: n)  // edges off the candidate list stay 0
 
         // Gradient on the 2×2 neighbourhood (LSD's operator), centred at (x + ½, y + ½); the level
@@ -78,7 +86,6 @@ enum LineSegmentDetector {
             for y in 0..<gh {
                 let r0 = s.baseAddress! + y * w, r1 = r0 + w, o = y * gw
                 let go = grad + 3 * o
-                let rowIn = y >= ring && y < gh - ring
                 var count = 0
                 for x in 0..<gw {
                     let a = r0[x], b = r0[x &+ 1], c = r1[x], d = r1[x &+ 1]
@@ -88,10 +95,15 @@ enum LineSegmentDetector {
                     let e = go + 3 &* x
                     e[0] = edge ? gx : 0; e[1] = edge ? gy : 0; e[2] = edge ? g2.squareRoot() : 0
                     count &+= edge ? 1 : 0
-                    cand[ne] = Int32(truncatingIfNeeded: o &+ x)
-                    ne &+= (edge && rowIn && x >= ring && x < gw &- ring) ? 1 : 0
                 }
                 edgePixels += count
+                // The list of edges off the ring, in a second pass (the gradient loop stays free of
+                // the list's loop-carried index).
+                guard y >= ring && y < gh - ring else { continue }
+                for x in ring..<(gw - ring) {
+                    cand[ne] = Int32(truncatingIfNeeded: o &+ x)
+                    ne &+= go[3 &* x &+ 2] > 0 ? 1 : 0
+                }
             }
         }
 
@@ -128,8 +140,6 @@ enum LineSegmentDetector {
         guard nc > 0 else { return ([], edgePixels) }
         var next = [Int](repeating: 0, count: bins)
         for b in 1..<bins { next[b] = next[b - 1] + counts[b - 1] }
-        let order = UnsafeMutablePointer<Int32>.allocate(capacity: nc), region = UnsafeMutablePointer<Int32>.allocate(capacity: nc)
-        defer { order.deallocate(); region.deallocate() }
         for c in 0..<nc {
             let i = Int(cand[c]), b = bins &- 1 &- min(bins - 1, round(grad[3 &* i &+ 2] * 10))
             order[next[b]] = cand[c]; next[b] += 1
