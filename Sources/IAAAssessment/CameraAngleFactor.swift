@@ -132,7 +132,8 @@ struct LineStatistics: Sendable {
 /// Raw value: signed tilt in degrees; positive means the scene is rotated clockwise in the
 /// frame, so straightening means rotating the image counter-clockwise by that amount. Without a
 /// supported line family (`tiltConfidence` below 0.15) it is the circular mean of all segments'
-/// deviations: it follows a rotation, but is no claim of level.
+/// deviations times its resultant length (`LevelEstimate.circularTilt`): it follows a rotation
+/// and shrinks toward 0 when the lines point every way, but is no claim of level.
 public struct CameraAngleFactor: AssessmentFactor {
     public let id = "cameraAngle"
     public let direction = FactorDirection.twoSided(ideal: 0)
