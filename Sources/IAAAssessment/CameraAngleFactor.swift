@@ -1,8 +1,9 @@
 import Foundation
 import IAACore
 
-/// Line orientation statistics shared by camera angle and composition: a structure-tensor
-/// orientation histogram of the coherent (line-like) edges of L*, at half the proxy size.
+/// Line orientation statistics for composition (class labels, horizon tilt): a structure-tensor
+/// orientation histogram of the coherent (line-like) edges of L*, at half the proxy size. Camera
+/// angle measures the level from long straight segments instead (`LevelEstimate`).
 struct LineStatistics: Sendable {
     /// Deviation of line-like edges from the nearest axis, −45…45° in 0.25° bins (180 bins per 45°).
     var axisHistogram: [Double]
@@ -123,11 +124,16 @@ struct LineStatistics: Sendable {
 }
 
 /// Camera angle (F.740.4 Camera angle 1–3), higher is better. Of height, direction and
-/// distance only the levelling of the camera can be measured without scene understanding:
-/// the tilt of horizon and verticals (peak of the orientation histogram of straight edges
-/// within ±15° of the axes) and converging verticals (left-third vs right-third vertical lean).
+/// distance only the levelling of the camera can be measured without scene understanding: the
+/// tilt of the photo's long straight lines (horizon, water line, verticals of buildings, table
+/// and shelf edges; `LevelEstimate` on `LineSegmentDetector`) and converging verticals (left-third
+/// vs right-third lean). Organic photos (grass, feathers, fabric) have few long straight segments,
+/// so their confidence stays low and they are not called tilted.
 /// Raw value: signed tilt in degrees; positive means the scene is rotated clockwise in the
-/// frame, so straightening means rotating the image counter-clockwise by that amount.
+/// frame, so straightening means rotating the image counter-clockwise by that amount. Without a
+/// supported line family (`tiltConfidence` below 0.15) it is the circular mean of all segments'
+/// deviations times its resultant length (`LevelEstimate.circularTilt`): it follows a rotation
+/// and shrinks toward 0 when the lines point every way, but is no claim of level.
 public struct CameraAngleFactor: AssessmentFactor {
     public let id = "cameraAngle"
     public let direction = FactorDirection.twoSided(ideal: 0)
@@ -136,35 +142,53 @@ public struct CameraAngleFactor: AssessmentFactor {
 
     public init() {}
 
-    /// Supported tilt: at least 15 % of the near-axis line energy within ±1° of the estimate
-    /// (2.25× what orientations spread evenly would give) means a clear family of straight lines.
+    /// A supported level: `tiltConfidence` at least 0.15 (set on the dev photos: below it, the
+    /// strongest line family is as often the scene's perspective or texture as the horizon).
     static let minConfidence = 0.15
+    /// A supported tilt this large is a fault (level 1).
+    static let faultTilt = 1.5
+    /// A supported tilt this small is level (level 3, with verticals converging less than `keystoneLimit`).
+    static let levelTilt = 1.0
+    static let keystoneLimit = 4.0
 
     public func assess(_ full: AnalysisContext) -> FactorResult {
         let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
-        let lines = ctx.lines
-        let t = lines.tilt()
-        let tilt = t.degrees  // with y pointing down, a positive deviation is a line falling to the right: clockwise
-        let keystone = lines.leftVertical - lines.rightVertical
-        let confident = t.confidence >= Self.minConfidence
+        let e = ctx.levelEstimate
+        let confident = e.confidence >= Self.minConfidence
+        // With y pointing down, a positive deviation is a line falling to the right: clockwise.
+        // Without a supported line family, the circular mean of all segments still follows a
+        // rotation of the frame, but claims no level (the confidence says so).
+        let tilt = confident ? e.tilt : e.circularTilt
+        let keystone = e.convergingVerticals
         let level: Int
-        if confident && abs(tilt) > 3 { level = 1 } else if confident && abs(tilt) <= 1 && abs(keystone) < 4 { level = 3 } else { level = 2 }
-        let score = confident ? 10 * exp(-(tilt * tilt) / (2 * 1.5 * 1.5)) * (abs(keystone) < 4 ? 1 : 0.8) : 7
+        if confident && abs(tilt) >= Self.faultTilt { level = 1 }
+        else if confident && abs(tilt) <= Self.levelTilt && abs(keystone) < Self.keystoneLimit { level = 3 }
+        else { level = 2 }
+        let score = confident ? 10 * exp(-(tilt * tilt) / (2 * 1.5 * 1.5)) * (abs(keystone) < Self.keystoneLimit ? 1 : 0.8) : 7
         let dir = tilt > 0 ? "clockwise" : "counter-clockwise", dirZh = tilt > 0 ? "顺时针" : "逆时针"
         let fix = tilt > 0 ? "counter-clockwise" : "clockwise", fixZh = tilt > 0 ? "逆时针" : "顺时针"
+        // What the level was read from: the horizontal lines, the verticals, or both.
+        let byH = e.horizontalSupport >= 0.1, byV = e.verticalSupport >= 0.1
+        let basis = byH && byV ? "horizontal and vertical lines" : (byV ? "vertical lines" : "horizontal lines (horizon)")
+        let basisZh = byH && byV ? "水平线与竖直线" : (byV ? "竖直线" : "水平线（地平线）")
+        let lengthText = Fmt.f(e.horizontalSupport + e.verticalSupport, 2)
+        let converge = abs(keystone) >= Self.keystoneLimit
         let en: String, zh: String
         if !confident {
-            en = "No clear horizon or verticals to level by (strongest line family at \(Fmt.f(tilt))°, weakly supported)."
-            zh = "没有明确的地平线或竖直线可供校平（最强线条方向 \(Fmt.f(tilt))°，依据不足）。"
+            en = "No clear horizon or verticals to level by (\(e.segmentCount) long straight segments; the strongest line family, at \(Fmt.f(e.tilt))°, is weakly supported: confidence \(Fmt.f(e.confidence, 2)))."
+            zh = "没有明确的地平线或竖直线可供校平（\(e.segmentCount) 条长直线段；最强线条方向 \(Fmt.f(e.tilt))°，依据不足：置信度 \(Fmt.f(e.confidence, 2))）。"
         } else if level == 3 {
-            en = "Level: horizon and verticals are within \(Fmt.f(abs(tilt))) ° of true."
-            zh = "画面水平：地平线与竖直线偏差在 \(Fmt.f(abs(tilt)))° 以内。"
+            en = "Level: the \(basis) are within \(Fmt.f(abs(tilt)))° of true (lines totalling \(lengthText) image diagonals agree)."
+            zh = "画面水平：\(basisZh)偏差在 \(Fmt.f(abs(tilt)))° 以内（总长 \(lengthText) 个对角线长度的线条一致）。"
         } else {
-            en = "The frame is tilted about \(Fmt.f(abs(tilt)))° \(dir); rotate \(Fmt.f(abs(tilt)))° \(fix) to straighten\(abs(keystone) >= 4 ? ", and verticals converge by \(Fmt.f(abs(keystone)))°" : "")."
-            zh = "画面\(dirZh)倾斜约 \(Fmt.f(abs(tilt)))°，需\(fixZh)旋转 \(Fmt.f(abs(tilt)))° 校正\(abs(keystone) >= 4 ? "，竖直线汇聚 \(Fmt.f(abs(keystone)))°" : "")。"
+            en = "The frame is tilted about \(Fmt.f(abs(tilt)))° \(dir) (by the \(basis)); rotate \(Fmt.f(abs(tilt)))° \(fix) to straighten\(converge ? ", and verticals converge by \(Fmt.f(abs(keystone)))°" : "")."
+            zh = "画面\(dirZh)倾斜约 \(Fmt.f(abs(tilt)))°（依据\(basisZh)），需\(fixZh)旋转 \(Fmt.f(abs(tilt)))° 校正\(converge ? "，竖直线汇聚 \(Fmt.f(abs(keystone)))°" : "")。"
         }
         return result(score: score, raw: tilt, level: level, english: en, chinese: zh,
-                      measurements: [Measurement("tiltConfidence", t.confidence, "share"), Measurement("convergingVerticals", keystone, "°"),
-                                     Measurement("lineCoherence", lines.coherence, "share")])
+                      measurements: [Measurement("tiltConfidence", e.confidence, "share"), Measurement("convergingVerticals", keystone, "°"),
+                                     Measurement("lineCoherence", e.lineShare, "share"),
+                                     Measurement("horizontalSupport", e.horizontalSupport, "diagonals"),
+                                     Measurement("verticalSupport", e.verticalSupport, "diagonals"),
+                                     Measurement("lineSegments", Double(e.segmentCount), "count")])
     }
 }
