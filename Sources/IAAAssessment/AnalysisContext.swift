@@ -142,7 +142,12 @@ public final class AnalysisContext: @unchecked Sendable {
     }
 
     /// Rec. 601 luma of the encoded values, 0…255 (the JPEG/BRISQUE luma).
-    public var luma: [Float] { cached("luma") { image.luma601().pixels } }
+    /// Built in the same pass over the rows as the noise estimate (see `NoiseEstimator`).
+    public var luma: [Float] { lumaAndNoise.luma }
+
+    private var lumaAndNoise: (luma: [Float], noise: NoiseLevels) {
+        cached("lumaAndNoise") { NoiseEstimator.lumaAndNoise(image) }
+    }
 
     /// Gradient energy at the proxy scale and at 1/4 of it.
     public var detail: DetailPlanes {
@@ -156,7 +161,7 @@ public final class AnalysisContext: @unchecked Sendable {
     }
 
     /// Luma and chroma noise, estimated once (noise, sharpness and artifact factors share it).
-    public var noise: NoiseLevels { cached("noise") { NoiseEstimator.estimate(self) } }
+    public var noise: NoiseLevels { lumaAndNoise.noise }
 
     /// Saliency at the proxy size, 0…1 (max 1). Faces dominate when given; otherwise spectral
     /// residual, colour distinctness and local contrast under a centre prior.

@@ -6,71 +6,97 @@ import IAACore
 /// applied per 8×8 block, keeping the flattest blocks (their 10th percentile), so scene texture
 /// is not mistaken for noise. Luma and the two chroma-difference planes (BT.601 Cb, Cr).
 enum NoiseEstimator {
-    static func estimate(_ ctx: AnalysisContext) -> NoiseLevels {
-        let w = ctx.width, h = ctx.height
-        let y = ctx.luma
-        var cb = [Float](repeating: 0, count: ctx.count), cr = cb
-        ctx.image.pixels.withUnsafeBufferPointer { p in
-        cb.withUnsafeMutableBufferPointer { cbp in cr.withUnsafeMutableBufferPointer { crp in
-            for i in 0..<cbp.count {
-                let r = Float(p[3 * i]), g = Float(p[3 * i + 1]), b = Float(p[3 * i + 2])
-                cbp[i] = -0.1687 * r - 0.3313 * g + 0.5 * b
-                crp[i] = 0.5 * r - 0.4187 * g - 0.0813 * b
-            }
-        } } }
-        let bs = 8
-        var blocks: [(sy: Float, sc: Float)] = []
-        blocks.reserveCapacity((w / bs) * (h / bs))
-        let k = Float((Double.pi / 2).squareRoot() / 6)
+    /// The Rec. 601 luma plane (0…255, `RGBImage.luma601`'s values) and the noise levels, from
+    /// one pass over the image's rows: both need every row split into R, G and B, so that is
+    /// done once.
+    ///
+    /// The mask is linear and Y, Cb and Cr are linear in R, G and B, so N∗Y = 0.299 N∗R +
+    /// 0.587 N∗G + 0.114 N∗B (likewise for Cb, Cr) with N∗R, N∗G, N∗B exact small integers:
+    /// no chroma planes are stored, and the responses are rounded once instead of per plane.
+    /// N is separable ([1 −2 1]ᵀ ⊗ [1 −2 1]): a vertical second difference, then a horizontal one.
+    static func lumaAndNoise(_ img: RGBImage) -> (luma: [Float], noise: NoiseLevels) {
+        let w = img.width, h = img.height, bs = 8
         // Blocks start every 8 px while a full block plus one pixel of margin fits.
         var nbx = 0
         while nbx * bs + bs < w { nbx += 1 }
-        guard w > 2, h > 2, nbx > 0 else { return NoiseLevels(luma: 0, chroma: 0) }
-        // Row by row: Immerkær's mask is separable ([1 −2 1]ᵀ ⊗ [1 −2 1]), so each row's response
-        // is a vertical second difference followed by a horizontal one — 6 operations a pixel
-        // instead of 17, in straight loops — then summed into that row's blocks in the order
-        // a block-by-block walk would use.
-        var rowY = [Float](repeating: 0, count: w), rowC = rowY
-        var vY = rowY, vB = rowY, vR = rowY
-        var accY = [Float](repeating: 0, count: nbx), accC = accY, accM = accY
-        y.withUnsafeBufferPointer { ys in cb.withUnsafeBufferPointer { cbs in cr.withUnsafeBufferPointer { crs in
-        rowY.withUnsafeMutableBufferPointer { ry in rowC.withUnsafeMutableBufferPointer { rc in
-        vY.withUnsafeMutableBufferPointer { vy in vB.withUnsafeMutableBufferPointer { vb in vR.withUnsafeMutableBufferPointer { vr in
-        accY.withUnsafeMutableBufferPointer { ay in accC.withUnsafeMutableBufferPointer { ac in accM.withUnsafeMutableBufferPointer { am in
-            var by = 0
-            while by + bs < h {
-                for b in 0..<nbx { ay[b] = 0; ac[b] = 0; am[b] = 0 }
-                let y0 = max(1, by)
-                for yy in y0..<(by + bs) {
-                    let row = yy * w, up = row - w, down = row + w
+        var nby = 0
+        while nby * bs + bs < h { nby += 1 }
+        let measure = w > 2 && h > 2 && nbx > 0 && nby > 0
+        let cols = nbx * bs  // columns 1..<cols are inside blocks
+        var blocksY: [Float] = [], blocksC: [Float] = []
+        blocksY.reserveCapacity(nbx * nby); blocksC.reserveCapacity(nbx * nby)
+        let k = Float((Double.pi / 2).squareRoot() / 6)
+        // Three rows of planar R, G, B (ring by row index), vertical second differences, and the
+        // current block row's per-column sums of |N∗Y|, |N∗Cb| + |N∗Cr| and luma.
+        let ring = UnsafeMutablePointer<Float>.allocate(capacity: 9 * w + 3 * w + 3 * w + 8)
+        defer { ring.deallocate() }
+        ring.initialize(repeating: 0, count: 9 * w + 3 * w + 3 * w + 8)
+        let vR = ring + 9 * w, vG = vR + w, vB = vG + w
+        let colY = vB + w, colC = colY + w, colM = colC + w
+        let luma = [Float](unsafeUninitializedCapacity: w * h) { lp, count in
+            img.pixels.withUnsafeBufferPointer { pb in
+                let p = pb.baseAddress!, L = lp.baseAddress!
+                for y in 0..<h {
+                    // Split row y and compute its luma (the same expression as luma601).
+                    let slot = ring + 3 * w * (y % 3)
+                    let R = slot, G = slot + w, B = slot + 2 * w
+                    let src = p + 3 * w * y
                     for x in 0..<w {
-                        vy[x] = ys[up + x] - 2 * ys[row + x] + ys[down + x]
-                        vb[x] = cbs[up + x] - 2 * cbs[row + x] + cbs[down + x]
-                        vr[x] = crs[up + x] - 2 * crs[row + x] + crs[down + x]
+                        R[x] = Float(src[3 * x]); G[x] = Float(src[3 * x + 1]); B[x] = Float(src[3 * x + 2])
                     }
-                    for xx in 1..<(w - 1) {
-                        ry[xx] = abs(vy[xx - 1] - 2 * vy[xx] + vy[xx + 1])
-                        rc[xx] = abs(vb[xx - 1] - 2 * vb[xx] + vb[xx + 1]) + abs(vr[xx - 1] - 2 * vr[xx] + vr[xx + 1])
+                    let Ly = L + w * y
+                    var x = 0
+                    while x + 8 <= w { store8(0.299 * load8(R, x) + 0.587 * load8(G, x) + 0.114 * load8(B, x), Ly, x); x += 8 }
+                    while x < w { Ly[x] = 0.299 * R[x] + 0.587 * G[x] + 0.114 * B[x]; x += 1 }
+                    // Row yy = y − 1 has both neighbours now; it is measured if it lies in a block row.
+                    let yy = y - 1
+                    guard measure, yy >= 1, yy < nby * bs else { continue }
+                    let up = ring + 3 * w * ((yy - 1) % 3), mid = ring + 3 * w * (yy % 3), down = ring + 3 * w * ((yy + 1) % 3)
+                    for c in 0..<3 {
+                        let u = up + c * w, m = mid + c * w, d = down + c * w, v = vR + c * w
+                        x = 0
+                        while x + 8 <= cols + 1 { store8(load8(u, x) - 2 * load8(m, x) + load8(d, x), v, x); x += 8 }
+                        while x < cols + 1 { v[x] = u[x] - 2 * m[x] + d[x]; x += 1 }
                     }
+                    let Lyy = L + w * yy
+                    x = 1
+                    while x + 8 <= cols {
+                        let hr = load8(vR, x - 1) - 2 * load8(vR, x) + load8(vR, x + 1)
+                        let hg = load8(vG, x - 1) - 2 * load8(vG, x) + load8(vG, x + 1)
+                        let hb = load8(vB, x - 1) - 2 * load8(vB, x) + load8(vB, x + 1)
+                        let ry = abs8(0.299 * hr + 0.587 * hg + 0.114 * hb)
+                        let rc = abs8(-0.1687 * hr - 0.3313 * hg + 0.5 * hb) + abs8(0.5 * hr - 0.4187 * hg - 0.0813 * hb)
+                        store8(load8(colY, x) + ry, colY, x); store8(load8(colC, x) + rc, colC, x)
+                        store8(load8(colM, x) + load8(Lyy, x), colM, x)
+                        x += 8
+                    }
+                    while x < cols {
+                        let hr = vR[x - 1] - 2 * vR[x] + vR[x + 1], hg = vG[x - 1] - 2 * vG[x] + vG[x + 1], hb = vB[x - 1] - 2 * vB[x] + vB[x + 1]
+                        colY[x] += abs(0.299 * hr + 0.587 * hg + 0.114 * hb)
+                        colC[x] += abs(-0.1687 * hr - 0.3313 * hg + 0.5 * hb) + abs(0.5 * hr - 0.4187 * hg - 0.0813 * hb)
+                        colM[x] += Lyy[x]
+                        x += 1
+                    }
+                    // Last row of a block row: close its blocks.
+                    guard yy % bs == bs - 1 else { continue }
+                    let by = yy - (bs - 1), rows = by + bs - max(1, by)
                     for b in 0..<nbx {
-                        var sy: Float = ay[b], sc: Float = ac[b], sm: Float = am[b]
-                        for xx in max(1, b * bs)..<(b * bs + bs) { sy += ry[xx]; sc += rc[xx]; sm += ys[row + xx] }
-                        ay[b] = sy; ac[b] = sc; am[b] = sm
+                        let x0 = max(1, b * bs)
+                        var sy: Float = 0, sc: Float = 0, sm: Float = 0
+                        for x in x0..<(b * bs + bs) { sy += colY[x]; sc += colC[x]; sm += colM[x] }
+                        let n = Float((b * bs + bs - x0) * rows)
+                        let mean = sm / n
+                        // Clipped blocks hold no noise at all; they would drag the estimate to zero.
+                        if mean > 12 && mean < 243 { blocksY.append(k * sy / n); blocksC.append(k * sc / (2 * n)) }
                     }
+                    for x in 0..<w { colY[x] = 0; colC[x] = 0; colM[x] = 0 }
                 }
-                for b in 0..<nbx {
-                    let n = Float((b * bs + bs - max(1, b * bs)) * (by + bs - y0))
-                    let mean = am[b] / max(n, 1)
-                    // Clipped blocks hold no noise at all; they would drag the estimate to zero.
-                    if n > 0 && mean > 12 && mean < 243 { blocks.append((k * ay[b] / n, k * ac[b] / (2 * n))) }
-                }
-                by += bs
             }
-        } } } } } } } } } } }
-        guard !blocks.isEmpty else { return NoiseLevels(luma: 0, chroma: 0) }
-        let sy = blocks.map(\.sy).sorted(), sc = blocks.map(\.sc).sorted()
-        let q = max(0, Int(Double(blocks.count) * 0.1) - 1)
-        return NoiseLevels(luma: Double(sy[q]), chroma: Double(sc[q]))
+            count = w * h
+        }
+        guard !blocksY.isEmpty else { return (luma, NoiseLevels(luma: 0, chroma: 0)) }
+        let q = max(0, Int(Double(blocksY.count) * 0.1) - 1)
+        return (luma, NoiseLevels(luma: Double(Planes.kthSmallest(&blocksY, q)), chroma: Double(Planes.kthSmallest(&blocksC, q))))
     }
 }
 

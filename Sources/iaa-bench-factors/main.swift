@@ -2,6 +2,7 @@
 //
 // Usage: iaa-bench-factors PHOTO [LONG_SIDE=1024] [REPEATS=15]
 //        iaa-bench-factors --values OUT.tsv LONG_SIDE PHOTO…   (every factor's values, for comparisons)
+//        iaa-bench-factors --loop N PHOTO [LONG_SIDE]   (only the classical assessment, N times: for perf/callgrind)
 // Prints, in one run: the time to decode the proxy, NIMA's inference on that proxy (batch 1,
 // 1 thread — the baseline the classical factors are held to), the time to build the shared
 // planes once, each factor's time on a context whose planes are already built, and one full
@@ -65,6 +66,14 @@ func dumpValues(_ args: [String]) throws {
 let args = CommandLine.arguments
 if args.count >= 2 && args[1] == "--values" {
     do { try dumpValues(args) } catch { FileHandle.standardError.write(Data("\(error)\n".utf8)); exit(1) }
+    exit(0)
+}
+if args.count >= 4 && args[1] == "--loop", let n = Int(args[2]) {
+    do {
+        let image = try Photo(path: args[3]).proxy(longSide: args.count > 4 ? Int(args[4]) ?? 1024 : 1024)
+        let factors = Assessor.classicalFactors(visuals: false)
+        for _ in 0..<n { _ = Assessor(factors: factors).assess(AnalysisContext(image: image)) }
+    } catch { FileHandle.standardError.write(Data("\(error)\n".utf8)); exit(1) }
     exit(0)
 }
 guard args.count >= 2 else {
