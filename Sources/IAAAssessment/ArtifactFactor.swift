@@ -49,23 +49,40 @@ public struct ArtifactFactor: AssessmentFactor {
     static func blockiness(_ y: [Float], _ w: Int, _ h: Int) -> Double {
         var hs = [Double](repeating: 0, count: 8), vs = hs
         var hn = [Double](repeating: 0, count: 8), vn = hn
-        // Raw pointers and per-row Float partial sums: this touches every pixel twice.
-        var rowAcc = [Float](repeating: 0, count: 8)
-        y.withUnsafeBufferPointer { s in rowAcc.withUnsafeMutableBufferPointer { ra in
+        let cap = SIMD8<Float>(repeating: 24)
+        y.withUnsafeBufferPointer { sb in
+            let s = sb.baseAddress!
+            // Steps across columns, per phase x mod 8: eight consecutive steps are the eight
+            // phases, so lane k sums phase k in the same order as a scalar loop would.
             for yy in 0..<h {
-                let row = yy * w
-                for k in 0..<8 { ra[k] = 0 }
-                for x in 0..<(w - 1) { ra[x & 7] += min(24, abs(s[row + x + 1] - s[row + x])) }
-                for k in 0..<8 { hs[k] += Double(ra[k]) }
+                let row = s + yy * w
+                var acc = SIMD8<Float>(repeating: 0)
+                var x = 0
+                while x + 8 <= w - 1 {
+                    let d = abs8(load8(row, x + 1) - load8(row, x))
+                    acc += d.replacing(with: cap, where: d .> cap)
+                    x += 8
+                }
+                while x < w - 1 { acc[x & 7] += min(24, abs(row[x + 1] - row[x])); x += 1 }
+                for k in 0..<8 { hs[k] += Double(acc[k]) }
             }
             for k in 0..<8 { hn[k] = Double(h * ((w - 1 - k + 7) / 8)) }
-            for yy in 0..<(h - 1) {
-                let row = yy * w
+            // Steps across rows, summed per row (eight partial sums, then added up).
+            for yy in 0..<max(0, h - 1) {
+                let row = s + yy * w
+                var acc8 = SIMD8<Float>(repeating: 0)
+                var x = 0
+                while x + 8 <= w {
+                    let d = abs8(load8(row + w, x) - load8(row, x))
+                    acc8 += d.replacing(with: cap, where: d .> cap)
+                    x += 8
+                }
                 var acc: Float = 0
-                for x in 0..<w { acc += min(24, abs(s[row + w + x] - s[row + x])) }
+                for k in 0..<8 { acc += acc8[k] }
+                while x < w { acc += min(24, abs(row[w + x] - row[x])); x += 1 }
                 vs[yy & 7] += Double(acc); vn[yy & 7] += Double(w)
             }
-        } }
+        }
         func excess(_ s: [Double], _ n: [Double]) -> Double {
             let m = (0..<8).map { s[$0] / max(1, n[$0]) }
             let best = m.indices.max { m[$0] < m[$1] }!
@@ -78,25 +95,32 @@ public struct ArtifactFactor: AssessmentFactor {
     static func banding(_ y: [Float], _ w: Int, _ h: Int) -> Double {
         let bs = 16
         var smooth = 0, banded = 0
-        y.withUnsafeBufferPointer { s in
+        y.withUnsafeBufferPointer { sb in
+            let s = sb.baseAddress!
             var by = 0
             while by + bs <= h {
                 var bx = 0
                 while bx + bs <= w {
-                    var lo: Float = 255, hi: Float = 0, zeros = 0, steps = 0, bigSteps = 0
+                    // Range first (eight columns at a time): most blocks are textured and need no more.
+                    var lo8 = load8(s + by * w, bx), hi8 = lo8
                     for yy in by..<(by + bs) {
-                        for xx in bx..<(bx + bs) {
-                            let v = s[yy * w + xx]
-                            lo = min(lo, v); hi = max(hi, v)
-                            if xx + 1 < bx + bs {
-                                let d = abs(s[yy * w + xx + 1] - v)
-                                if d < 0.5 { zeros += 1 } else { steps += 1; if d >= 1.5 { bigSteps += 1 } }
-                            }
+                        for half in [bx, bx + 8] {
+                            let v = load8(s + yy * w, half)
+                            lo8 = lo8.replacing(with: v, where: v .< lo8); hi8 = hi8.replacing(with: v, where: v .> hi8)
                         }
                     }
+                    var lo = lo8[0], hi = hi8[0]
+                    for k in 1..<8 { lo = min(lo, lo8[k]); hi = max(hi, hi8[k]) }
                     let range = hi - lo
                     if range >= 2 && range <= 12 {
                         smooth += 1
+                        var zeros = 0, steps = 0, bigSteps = 0
+                        for yy in by..<(by + bs) {
+                            for xx in bx..<(bx + bs - 1) {
+                                let d = abs(s[yy * w + xx + 1] - s[yy * w + xx])
+                                if d < 0.5 { zeros += 1 } else { steps += 1; if d >= 1.5 { bigSteps += 1 } }
+                            }
+                        }
                         let total = zeros + steps
                         if Double(zeros) >= 0.8 * Double(total) && steps > 0 && Double(bigSteps) >= 0.6 * Double(steps) { banded += 1 }
                     }
@@ -109,33 +133,72 @@ public struct ArtifactFactor: AssessmentFactor {
     }
 
     static func ringing(_ ctx: AnalysisContext) -> Double {
-        let w = ctx.width, h = ctx.height, g = ctx.detail.fine, y = ctx.luma
-        // Distance class to the nearest strong edge (g > 30), in 4-connected steps: 1 on the edge,
-        // "near" within 1–2 steps, "far" beyond. The ball of radius 2 is the union of a ±2 run
-        // along the row, ±1 runs on the rows above and below, and the pixels two rows away, so
-        // it is built from two row dilations instead of a breadth-first pass over the image.
-        var edge = [UInt8](repeating: 0, count: ctx.count), run1 = edge, run2 = edge
-        var nearE = 0.0, nearN = 0.0, farE = 0.0, farN = 0.0
-        g.withUnsafeBufferPointer { gp in y.withUnsafeBufferPointer { s in
-        edge.withUnsafeMutableBufferPointer { ep in run1.withUnsafeMutableBufferPointer { r1 in run2.withUnsafeMutableBufferPointer { r2 in
-            for i in 0..<gp.count { ep[i] = gp[i] > 30 ? 1 : 0 }
-            for yy in 0..<h {
-                let row = yy * w
-                for x in 2..<max(2, w - 2) {
-                    let i = row + x
-                    let a = ep[i - 1] | ep[i] | ep[i + 1]
-                    r1[i] = a; r2[i] = a | ep[i - 2] | ep[i + 2]
+        let w = ctx.width, h = ctx.height, y = ctx.luma, fine = ctx.fineRows()
+        guard w > 4, h > 4 else { return 0 }
+        // Distance class to the nearest strong edge (g > 30), in 4-connected steps: "near" within
+        // 1–2 steps (the L1 ball of radius 2: the 3×3 square plus the four pixels two steps away
+        // along the axes), "far" beyond. Gradient rows and their edge masks are kept for five
+        // rows in a ring; the 3×3 square comes from a vertical then a horizontal OR.
+        var nearE = 0.0, nearN = 0, farE = 0.0, farN = 0
+        let edges = UnsafeMutablePointer<UInt32>.allocate(capacity: 6 * w + 8)
+        let grad = UnsafeMutablePointer<Float>.allocate(capacity: 5 * w + 8)
+        defer { edges.deallocate(); grad.deallocate() }
+        edges.initialize(repeating: 0, count: 6 * w + 8)
+        let vert = edges + 5 * w  // OR of rows yy − 1 … yy + 1
+        @inline(__always) func edgeRow(_ yy: Int) -> UnsafeMutablePointer<UInt32> { edges + (yy % 5) * w }
+        @inline(__always) func gradRow(_ yy: Int) -> UnsafeMutablePointer<Float> { grad + (yy % 5) * w }
+        @inline(__always) func mask8(_ p: UnsafePointer<UInt32>, _ i: Int) -> SIMD8<UInt32> {
+            UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<UInt32>.self)
+        }
+        y.withUnsafeBufferPointer { sb in
+            let s = sb.baseAddress!
+            let strong = SIMD8<Float>(repeating: 30), flat = SIMD8<Float>(repeating: 8)
+            let on = SIMD8<UInt32>(repeating: .max), off = SIMD8<UInt32>(repeating: 0)
+            func fillRow(_ yy: Int) {
+                let e = edgeRow(yy), gr = gradRow(yy)
+                fine.row(yy, into: gr)
+                var x = 0
+                while x + 8 <= w {
+                    UnsafeMutableRawPointer(e + x).storeBytes(of: off.replacing(with: on, where: load8(gr, x) .> strong), as: SIMD8<UInt32>.self)
+                    x += 8
+                }
+                while x < w { e[x] = gr[x] > 30 ? .max : 0; x += 1 }
+            }
+            for yy in 0..<4 { fillRow(yy) }
+            for yy in 2..<(h - 2) {
+                fillRow(yy + 2)
+                let e0 = edgeRow(yy), eu = edgeRow(yy - 1), ed = edgeRow(yy + 1), eu2 = edgeRow(yy - 2), ed2 = edgeRow(yy + 2)
+                for x in 0..<w { vert[x] = eu[x] | e0[x] | ed[x] }
+                let gr = gradRow(yy), sr = s + yy * w
+                var nE = SIMD8<Float>(repeating: 0), fE = nE, nN = nE, fN = nE
+                var x = 2
+                while x + 8 <= w - 2 {
+                    let within2 = mask8(vert, x - 1) | mask8(vert, x) | mask8(vert, x + 1)
+                        | mask8(e0, x - 2) | mask8(e0, x + 2) | mask8(eu2, x) | mask8(ed2, x)
+                    let isFlat = load8(gr, x) .< flat  // also excludes edge pixels (g > 30)
+                    let lap = abs8(4 * load8(sr, x) - load8(sr, x - 1) - load8(sr, x + 1) - load8(sr - w, x) - load8(sr + w, x))
+                    // Lanes are all ones or all zeros: a mask as it is (integer compares are not vectorised).
+                    let edgeNear = unsafeBitCast(within2, to: SIMDMask<SIMD8<Int32>>.self)
+                    let near = isFlat .& edgeNear, far = isFlat .& .!edgeNear
+                    nE += SIMD8<Float>(repeating: 0).replacing(with: lap, where: near)
+                    fE += SIMD8<Float>(repeating: 0).replacing(with: lap, where: far)
+                    nN += SIMD8<Float>(repeating: 0).replacing(with: 1, where: near)
+                    fN += SIMD8<Float>(repeating: 0).replacing(with: 1, where: far)
+                    x += 8
+                }
+                for k in 0..<8 { nearE += Double(nE[k]); farE += Double(fE[k]); nearN += Int(nN[k]); farN += Int(fN[k]) }
+                while x < w - 2 {
+                    let i = yy * w + x
+                    if gr[x] < 8 {
+                        let within2 = vert[x - 1] | vert[x] | vert[x + 1] | e0[x - 2] | e0[x + 2] | eu2[x] | ed2[x]
+                        let lap = Double(abs(4 * s[i] - s[i - 1] - s[i + 1] - s[i - w] - s[i + w]))
+                        if within2 != 0 { nearE += lap; nearN += 1 } else { farE += lap; farN += 1 }
+                    }
+                    x += 1
                 }
             }
-            for yy in 2..<(h - 2) { for x in 2..<(w - 2) {
-                let i = yy * w + x
-                guard gp[i] < 8 else { continue }  // also excludes edge pixels (g > 30)
-                let within2 = r2[i] | r1[i - w] | r1[i + w] | ep[i - 2 * w] | ep[i + 2 * w]
-                let lap = Double(abs(4 * s[i] - s[i - 1] - s[i + 1] - s[i - w] - s[i + w]))
-                if within2 != 0 { nearE += lap; nearN += 1 } else { farE += lap; farN += 1 }
-            } }
-        } } } } }
+        }
         guard nearN > 100, farN > 100, farE > 0 else { return 0 }
-        return max(0, (nearE / nearN) / (farE / farN) - 1)
+        return max(0, (nearE / Double(nearN)) / (farE / Double(farN)) - 1)
     }
 }

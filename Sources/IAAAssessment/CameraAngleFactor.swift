@@ -16,9 +16,9 @@ struct LineStatistics: Sendable {
     static let binsPerDegree = 4.0
 
     init(_ ctx: AnalysisContext) {
-        let d = Planes.downsample(ctx.lab.L, ctx.width, ctx.height, by: 2)
+        let d = ctx.downsampledL(by: 2)
         let w = d.w, h = d.h, p = d.p
-        var jxx = [Float](repeating: 0, count: w * h), jyy = jxx, jxy = jxx
+        var jxx = [Float](repeating: 0, count: w * h), jyy = [Float](repeating: 0, count: w * h), jxy = [Float](repeating: 0, count: w * h)
         for y in 1..<(h - 1) { for x in 1..<(w - 1) {
             let i = y * w + x
             // Sobel.

@@ -12,35 +12,60 @@ struct BlockSharpness {
     let saliency: [Float]
 
     init(_ ctx: AnalysisContext) {
-        let d = ctx.detail, sal = ctx.saliency
+        let d = ctx.coarseDetail, fineRows = ctx.fineRows(), w = ctx.width
         let bs = max(8, (max(ctx.width, ctx.height) / 24 + 3) / 4 * 4)
-        size = bs; cols = ctx.width / bs; rows = ctx.height / bs
+        let cols = ctx.width / bs, rows = ctx.height / bs
+        size = bs; self.cols = cols; self.rows = rows
         let sigma = Float(ctx.noise.luma)
         var idx = [Float?](repeating: nil, count: cols * rows), s = [Float](repeating: 0, count: cols * rows)
-        // 90th percentile per block from a 0.25-level histogram (no sorting).
-        var bins = [Int](repeating: 0, count: 513)
-        for by in 0..<rows {
-            for bx in 0..<cols {
-                for k in bins.indices { bins[k] = 0 }
-                var ss: Float = 0
-                for y in (by * bs)..<((by + 1) * bs) {
-                    for x in (bx * bs)..<((bx + 1) * bs) {
-                        bins[min(512, Int(d.fine[y * ctx.width + x] * 4))] += 1
-                        ss += sal[y * ctx.width + x]
+        // The saliency of one row of blocks at a time, interpolated on demand.
+        let salRows = ctx.saliencyRows()
+        let band = UnsafeMutablePointer<Float>.allocate(capacity: bs * w), fine = UnsafeMutablePointer<Float>.allocate(capacity: bs * w)
+        defer { band.deallocate(); fine.deallocate() }
+        // 90th percentile per block from a 0.25-level histogram (no sorting). Counts are
+        // integers, so even and odd columns can count into two histograms (no chain of
+        // increments on one bin) and be added up exactly.
+        let bins = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * 513)
+        defer { bins.deallocate() }
+        let binIndex = UnsafeMutablePointer<Int32>.allocate(capacity: bs + 8)
+        defer { binIndex.deallocate() }
+        d.p.withUnsafeBufferPointer { cb in
+            let even = bins, odd = bins + 513
+            for by in 0..<rows {
+                for r in 0..<bs { salRows.row(by * bs + r, into: band + r * w); fineRows.row(by * bs + r, into: fine + r * w) }
+                for bx in 0..<cols {
+                    bins.initialize(repeating: 0, count: 2 * 513)
+                    var ss8 = SIMD8<Float>(repeating: 0), ssTail: Float = 0
+                    let x0 = bx * bs
+                    for r in 0..<bs {
+                        let frow = fine + r * w + x0, srow = band + r * w + x0
+                        // min(512, Int(4·g)) for the row's pixels of this block, eight at a time.
+                        var x = 0
+                        while x + 8 <= bs {
+                            var q = ColorSpace.floor8(load8(frow, x) * 4)
+                            q = q.replacing(with: 512, where: q .> 512)
+                            UnsafeMutableRawPointer(binIndex + x).storeBytes(of: ColorSpace.int8(q), as: SIMD8<Int32>.self)
+                            ss8 += load8(srow, x)
+                            x += 8
+                        }
+                        while x < bs { binIndex[x] = Int32(min(512, Int(frow[x] * 4))); ssTail += srow[x]; x += 1 }
+                        x = 0
+                        while x + 2 <= bs { even[Int(binIndex[x])] += 1; odd[Int(binIndex[x + 1])] += 1; x += 2 }
+                        if x < bs { even[Int(binIndex[x])] += 1 }
                     }
+                    s[by * cols + bx] = (ss8.sum() + ssTail) / Float(bs * bs)
+                    let target = Int(Float(bs * bs) * 0.9)
+                    var acc = 0, k = 0
+                    while k < 512 && acc + Int(even[k] + odd[k]) <= target { acc += Int(even[k] + odd[k]); k += 1 }
+                    let f = (Float(k) + 0.5) / 4
+                    var cmax: Float = 0
+                    for cy in (by * bs / 4)..<min(d.h, (by + 1) * bs / 4) {
+                        for cx in (bx * bs / 4)..<min(d.w, (bx + 1) * bs / 4) { cmax = max(cmax, cb[cy * d.w + cx]) }
+                    }
+                    guard cmax >= 6 + 2 * sigma else { continue }
+                    let fc = max(0, f * f - 4 * sigma * sigma).squareRoot()
+                    idx[by * cols + bx] = min(1.5, fc / cmax)
                 }
-                s[by * cols + bx] = ss / Float(bs * bs)
-                let target = Int(Float(bs * bs) * 0.9)
-                var acc = 0, k = 0
-                while k < 512 && acc + bins[k] <= target { acc += bins[k]; k += 1 }
-                let f = (Float(k) + 0.5) / 4
-                var cmax: Float = 0
-                for cy in (by * bs / 4)..<min(d.coarseHeight, (by + 1) * bs / 4) {
-                    for cx in (bx * bs / 4)..<min(d.coarseWidth, (bx + 1) * bs / 4) { cmax = max(cmax, d.coarse[cy * d.coarseWidth + cx]) }
-                }
-                guard cmax >= 6 + 2 * sigma else { continue }
-                let fc = max(0, f * f - 4 * sigma * sigma).squareRoot()
-                idx[by * cols + bx] = min(1.5, fc / cmax)
             }
         }
         index = idx; saliency = s

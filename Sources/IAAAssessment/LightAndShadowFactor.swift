@@ -18,16 +18,33 @@ public struct LightAndShadowFactor: AssessmentFactor {
 
     public func assess(_ full: AnalysisContext) -> FactorResult {
         let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
-        let L = ctx.lab.L
+        let L = ctx.tone.L
         var hist = Histogram(lo: 0, hi: 100, count: 400)
         var crushed = 0, blown = 0
-        for v in L { hist.add(v); if v < 3 { crushed += 1 } else if v > 98.5 { blown += 1 } }
+        // Unit weights: integer counts are the Double sums exactly, whatever the order (two
+        // interleaved sets of counts, so that equal neighbours do not wait on each other).
+        var counts = [Int32](repeating: 0, count: 800)
+        L.withUnsafeBufferPointer { lb in counts.withUnsafeMutableBufferPointer { cb in
+            let c0 = cb.baseAddress!, c1 = c0 + 400
+            @inline(__always) func bin(_ v: Float) -> Int { max(0, min(399, Int((v - 0) / 100 * 400))) }
+            var i = 0
+            while i + 2 <= lb.count {
+                let a = lb[i], b = lb[i + 1]
+                c0[bin(a)] += 1; c1[bin(b)] += 1
+                if a < 3 { crushed += 1 } else if a > 98.5 { blown += 1 }
+                if b < 3 { crushed += 1 } else if b > 98.5 { blown += 1 }
+                i += 2
+            }
+            if i < lb.count { let a = lb[i]; c0[bin(a)] += 1; if a < 3 { crushed += 1 } else if a > 98.5 { blown += 1 } }
+        } }
+        for k in 0..<400 { hist.bins[k] = Double(counts[k] + counts[400 + k]) }
+        hist.total = Double(L.count)
         let p2 = Double(hist.quantile(0.02)), p98 = Double(hist.quantile(0.98))
         let range = p98 - p2
         let clipShare = Double(crushed + blown) / Double(ctx.count)
         // Clarity on a downsampled L* (local contrast is a low-frequency property): ~256 px long side.
         let factor = max(1, max(ctx.width, ctx.height) / 256)
-        let d = Planes.downsample(L, ctx.width, ctx.height, by: factor)
+        let d = ctx.downsampledL(by: factor)
         let sigma = Float(max(ctx.width, ctx.height)) * 0.02 / Float(factor)
         let blur = Planes.gaussian(d.p, d.w, d.h, sigma: max(1, sigma))
         var sum: Float = 0, strong = 0

@@ -40,14 +40,19 @@ enum NoiseEstimator {
                     // Split row y and compute its luma (the same expression as luma601).
                     let slot = ring + 3 * w * (y % 3)
                     let R = slot, G = slot + w, B = slot + 2 * w
-                    let src = p + 3 * w * y
-                    for x in 0..<w {
-                        R[x] = Float(src[3 * x]); G[x] = Float(src[3 * x + 1]); B[x] = Float(src[3 * x + 2])
-                    }
-                    let Ly = L + w * y
+                    let src = p + 3 * w * y, Ly = L + w * y
                     var x = 0
-                    while x + 8 <= w { store8(0.299 * load8(R, x) + 0.587 * load8(G, x) + 0.114 * load8(B, x), Ly, x); x += 8 }
-                    while x < w { Ly[x] = 0.299 * R[x] + 0.587 * G[x] + 0.114 * B[x]; x += 1 }
+                    while x < w {
+                        // A group of eight reads 3·8 + 1 bytes: not past the image's last one.
+                        let c = 3 * (w * y + x + 8) + 1 > 3 * w * h ? rgb8Padded(src + 3 * x, w - x) : rgb8(src + 3 * x)
+                        let v = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b
+                        if x + 8 <= w {
+                            store8(c.r, R, x); store8(c.g, G, x); store8(c.b, B, x); store8(v, Ly, x)
+                        } else {
+                            for k in 0..<(w - x) { R[x + k] = c.r[k]; G[x + k] = c.g[k]; B[x + k] = c.b[k]; Ly[x + k] = v[k] }
+                        }
+                        x += 8
+                    }
                     // Row yy = y − 1 has both neighbours now; it is measured if it lies in a block row.
                     let yy = y - 1
                     guard measure, yy >= 1, yy < nby * bs else { continue }

@@ -10,7 +10,7 @@ enum Planes {
     /// outputs at once in that same order (even and odd columns of two rows).
     static func downsample(_ src: [Float], _ w: Int, _ h: Int, by factor: Int) -> (p: [Float], w: Int, h: Int) {
         let ow = max(1, w / factor), oh = max(1, h / factor)
-        var out = [Float](repeating: 0, count: ow * oh)
+        var out: [Float] = uninitializedPlane(ow * oh)  // every output is written below
         let inv = 1 / Float(factor * factor)
         src.withUnsafeBufferPointer { sb in
             out.withUnsafeMutableBufferPointer { ob in
@@ -46,12 +46,12 @@ enum Planes {
     /// Resamples to an arbitrary size by area averaging (down) — used for coarse saliency.
     static func resizeArea(_ src: [Float], _ w: Int, _ h: Int, to ow: Int, _ oh: Int) -> [Float] {
         var out = [Float](repeating: 0, count: ow * oh)
-        let sx = Double(w) / Double(ow), sy = Double(h) / Double(oh)
+        let spans = areaSpans(w, h, to: ow, oh)
         src.withUnsafeBufferPointer { s in
             for oy in 0..<oh {
-                let y0 = Int(Double(oy) * sy), y1 = max(y0 + 1, min(h, Int(Double(oy + 1) * sy)))
+                let (y0, y1) = spans.y[oy]
                 for ox in 0..<ow {
-                    let x0 = Int(Double(ox) * sx), x1 = max(x0 + 1, min(w, Int(Double(ox + 1) * sx)))
+                    let (x0, x1) = spans.x[ox]
                     var acc: Float = 0
                     for y in y0..<y1 { for x in x0..<x1 { acc += s[y * w + x] } }
                     out[oy * ow + ox] = acc / Float((y1 - y0) * (x1 - x0))
@@ -59,6 +59,21 @@ enum Planes {
             }
         }
         return out
+    }
+
+    /// The source columns and rows [start, end) that `resizeArea` averages into each output
+    /// column and row. When the output is not larger than the source they tile a prefix of it.
+    static func areaSpans(_ w: Int, _ h: Int, to ow: Int, _ oh: Int) -> (x: [(Int, Int)], y: [(Int, Int)]) {
+        let sx = Double(w) / Double(ow), sy = Double(h) / Double(oh)
+        let xs = (0..<ow).map { ox -> (Int, Int) in
+            let x0 = Int(Double(ox) * sx)
+            return (x0, max(x0 + 1, min(w, Int(Double(ox + 1) * sx))))
+        }
+        let ys = (0..<oh).map { oy -> (Int, Int) in
+            let y0 = Int(Double(oy) * sy)
+            return (y0, max(y0 + 1, min(h, Int(Double(oy + 1) * sy))))
+        }
+        return (xs, ys)
     }
 
     /// Area-averaged downsizing of an interleaved 8-bit sRGB image to `ow`×`oh` (averaging the
@@ -69,7 +84,7 @@ enum Planes {
     /// the order does not matter.
     static func resizeArea8(_ img: RGBImage, to ow: Int, _ oh: Int) -> RGBImage {
         let w = img.width, h = img.height, rowLen = w * 3
-        var out = [UInt8](repeating: 0, count: ow * oh * 3)
+        var out: [UInt8] = uninitializedPlane(ow * oh * 3)  // every output is written below
         // Column and row spans once.
         let xs = (0...ow).map { min(w, Int(Double($0) * Double(w) / Double(ow))) }
         let ys = (0...oh).map { min(h, Int(Double($0) * Double(h) / Double(oh))) }
@@ -78,8 +93,29 @@ enum Planes {
         out.withUnsafeMutableBufferPointer { o in
         acc.withUnsafeMutableBufferPointer { a in
             let sp = s.baseAddress!, ap = a.baseAddress!
+            // Halving the width (the 1024 → 512 px case): each output sums two columns of one
+            // or two rows, directly from the source rows.
+            let halving = w == 2 * ow
             for oy in 0..<oh {
                 let y0 = ys[oy], y1 = min(h, max(y0 + 1, ys[oy + 1]))
+                if halving && y1 - y0 <= 2 {
+                    let r0 = sp + y0 * rowLen, r1 = sp + (y1 - 1) * rowLen, d = o.baseAddress! + oy * ow * 3
+                    if y1 - y0 == 2 {
+                        for k in 0..<ow {
+                            let i = 6 * k
+                            for c in 0..<3 {
+                                let sum = UInt32(r0[i + c]) &+ UInt32(r0[i + 3 + c]) &+ UInt32(r1[i + c]) &+ UInt32(r1[i + 3 + c])
+                                d[3 * k + c] = UInt8(truncatingIfNeeded: (sum &+ 2) >> 2)
+                            }
+                        }
+                    } else {
+                        for k in 0..<ow {
+                            let i = 6 * k
+                            for c in 0..<3 { d[3 * k + c] = UInt8(truncatingIfNeeded: (UInt32(r0[i + c]) &+ UInt32(r0[i + 3 + c]) &+ 1) >> 1) }
+                        }
+                    }
+                    continue
+                }
                 let first = sp + y0 * rowLen
                 for k in 0..<rowLen { ap[k] = UInt32(first[k]) }
                 if y1 > y0 + 1 {
@@ -89,20 +125,23 @@ enum Planes {
                     }
                 }
                 let ny = UInt32(y1 - y0)
-                var lastN: UInt32 = 0, inv = 0.0
                 for ox in 0..<ow {
                     let x0 = xs[ox], x1 = min(w, max(x0 + 1, xs[ox + 1]))
                     var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
                     for x in x0..<x1 { r &+= ap[3 * x]; g &+= ap[3 * x + 1]; b &+= ap[3 * x + 2] }
                     let n = UInt32(x1 - x0) * ny, half = n / 2
-                    // ⌊(sum + n/2) / n⌋ by a reciprocal instead of three integer divisions: the
-                    // product is within 1e-13 of the quotient (sum < 2²⁴), whose fraction is at
-                    // most 1 − 1/n, so adding 1e-9 before truncating gives the exact integer.
-                    if n != lastN { lastN = n; inv = 1 / Double(n) }
                     let d = (oy * ow + ox) * 3
-                    o[d] = UInt8(Double(r + half) * inv + 1e-9)
-                    o[d + 1] = UInt8(Double(g + half) * inv + 1e-9)
-                    o[d + 2] = UInt8(Double(b + half) * inv + 1e-9)
+                    // ⌊(sum + n/2) / n⌋; a shift when n is a power of two (2×2 and 2×1 spans).
+                    if n & (n - 1) == 0 {
+                        let k = UInt32(n.trailingZeroBitCount)
+                        o[d] = UInt8(truncatingIfNeeded: (r &+ half) >> k)
+                        o[d + 1] = UInt8(truncatingIfNeeded: (g &+ half) >> k)
+                        o[d + 2] = UInt8(truncatingIfNeeded: (b &+ half) >> k)
+                    } else {
+                        o[d] = UInt8(truncatingIfNeeded: (r &+ half) / n)
+                        o[d + 1] = UInt8(truncatingIfNeeded: (g &+ half) / n)
+                        o[d + 2] = UInt8(truncatingIfNeeded: (b &+ half) / n)
+                    }
                 }
             }
         } } }
@@ -110,45 +149,12 @@ enum Planes {
     }
 
     /// Bilinear upsampling of a coarse plane to `ow`×`oh` (sample centres aligned).
-    ///
-    /// Each source row is interpolated along x once (every output row between two source rows
-    /// reuses it), then each output row is one vectorisable blend of two such rows: the same
-    /// operations in the same order as interpolating pixel by pixel.
     static func resizeBilinear(_ src: [Float], _ w: Int, _ h: Int, to ow: Int, _ oh: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: ow * oh)
-        let sx = Float(w) / Float(ow), sy = Float(h) / Float(oh)
-        // Column positions and weights once, not per row.
-        var cx0 = [Int](repeating: 0, count: ow), cx1 = cx0, ctx = [Float](repeating: 0, count: ow)
-        for ox in 0..<ow {
-            let fx = max(0, min(Float(w - 1), (Float(ox) + 0.5) * sx - 0.5))
-            cx0[ox] = Int(fx); cx1[ox] = min(w - 1, cx0[ox] + 1); ctx[ox] = fx - Float(cx0[ox])
+        let rows = BilinearRows(src, w, h, to: ow, oh)
+        return [Float](unsafeUninitializedCapacity: ow * oh) { out, count in
+            for oy in 0..<oh { (out.baseAddress! + oy * ow).update(from: rows.row(oy), count: ow) }
+            count = ow * oh
         }
-        // Two source rows interpolated along x, tagged with their source row index.
-        var rowA = [Float](repeating: 0, count: ow), rowB = rowA
-        var tagA = -1, tagB = -1
-        src.withUnsafeBufferPointer { s in
-        cx0.withUnsafeBufferPointer { x0p in cx1.withUnsafeBufferPointer { x1p in ctx.withUnsafeBufferPointer { txp in
-        rowA.withUnsafeMutableBufferPointer { ra in rowB.withUnsafeMutableBufferPointer { rb in
-            out.withUnsafeMutableBufferPointer { o in
-                var pa = ra.baseAddress!, pb = rb.baseAddress!
-                func fill(_ dst: UnsafeMutablePointer<Float>, _ sy: Int) {
-                    let r = sy * w
-                    for ox in 0..<ow { let tx = txp[ox]; dst[ox] = s[r + x0p[ox]] * (1 - tx) + s[r + x1p[ox]] * tx }
-                }
-                for oy in 0..<oh {
-                    let fy = max(0, min(Float(h - 1), (Float(oy) + 0.5) * sy - 0.5))
-                    let y0 = Int(fy), y1 = min(h - 1, y0 + 1), ty = fy - Float(y0)
-                    // Rows move down monotonically: the old second row is often the new first.
-                    if tagA != y0 {
-                        if tagB == y0 { swap(&pa, &pb); swap(&tagA, &tagB) } else { fill(pa, y0); tagA = y0 }
-                    }
-                    if tagB != y1 { fill(pb, y1); tagB = y1 }
-                    let orow = o.baseAddress! + oy * ow, wa = 1 - ty
-                    for ox in 0..<ow { orow[ox] = pa[ox] * wa + pb[ox] * ty }
-                }
-            }
-        } } } } } }
-        return out
     }
 
     /// Separable Gaussian blur with standard deviation `sigma` pixels (edges clamped).
@@ -163,22 +169,38 @@ enum Planes {
         k = k.map { $0 / sum }
         let n = w * h
         guard n > 0 else { return src }
-        var tmp = [Float](repeating: 0, count: n)
-        var out = [Float](repeating: 0, count: n)
+        // Both passes write every pixel.
+        var tmp: [Float] = uninitializedPlane(n)
+        var out: [Float] = uninitializedPlane(n)
         let taps = 2 * r + 1
+        // Source rows of each vertical tap, clamped to the image.
+        let rowPtr = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: taps)
+        defer { rowPtr.deallocate() }
         src.withUnsafeBufferPointer { sb in tmp.withUnsafeMutableBufferPointer { tb in
         out.withUnsafeMutableBufferPointer { ob in k.withUnsafeBufferPointer { kb in
             let s = sb.baseAddress!, t = tb.baseAddress!, o = ob.baseAddress!, kk = kb.baseAddress!
-            // Horizontal: interior columns r..<(w − r) need no clamping.
+            // Horizontal: interior columns r..<(w − r) need no clamping. Sixteen outputs per
+            // pass over the taps (two independent sums in flight), then eight, then one.
             let lo = min(w, r), hi = max(lo, w - r)
             for y in 0..<h {
                 let srow = s + y * w, trow = t + y * w
                 var x = lo
+                while x + 16 <= hi {
+                    var a0 = SIMD8<Float>(repeating: 0), a1 = a0
+                    let base = UnsafeRawPointer(srow + x - r)
+                    for i in 0..<taps {
+                        let ki = kk[i]
+                        a0 += ki * base.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+                        a1 += ki * base.loadUnaligned(fromByteOffset: 4 * i + 32, as: SIMD8<Float>.self)
+                    }
+                    store8(a0, trow, x); store8(a1, trow, x + 8)
+                    x += 16
+                }
                 while x + 8 <= hi {
                     var acc = SIMD8<Float>(repeating: 0)
                     let base = UnsafeRawPointer(srow + x - r)
                     for i in 0..<taps { acc += kk[i] * base.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) }
-                    UnsafeMutableRawPointer(trow + x).storeBytes(of: acc, as: SIMD8<Float>.self)
+                    store8(acc, trow, x)
                     x += 8
                 }
                 while x < hi {
@@ -197,20 +219,27 @@ enum Planes {
             }
             // Vertical: source rows clamped to the image.
             for y in 0..<h {
+                for i in 0..<taps { rowPtr[i] = UnsafePointer(t + min(h - 1, max(0, y + i - r)) * w) }
                 let orow = o + y * w
                 var x = 0
+                while x + 16 <= w {
+                    var a0 = SIMD8<Float>(repeating: 0), a1 = a0
+                    for i in 0..<taps {
+                        let ki = kk[i], row = rowPtr[i]
+                        a0 += ki * load8(row, x); a1 += ki * load8(row, x + 8)
+                    }
+                    store8(a0, orow, x); store8(a1, orow, x + 8)
+                    x += 16
+                }
                 while x + 8 <= w {
                     var acc = SIMD8<Float>(repeating: 0)
-                    for i in -r...r {
-                        let row = UnsafeRawPointer(t + min(h - 1, max(0, y + i)) * w + x)
-                        acc += kk[i + r] * row.loadUnaligned(as: SIMD8<Float>.self)
-                    }
-                    UnsafeMutableRawPointer(orow + x).storeBytes(of: acc, as: SIMD8<Float>.self)
+                    for i in 0..<taps { acc += kk[i] * load8(rowPtr[i], x) }
+                    store8(acc, orow, x)
                     x += 8
                 }
                 while x < w {
                     var acc: Float = 0
-                    for i in -r...r { acc += kk[i + r] * t[min(h - 1, max(0, y + i)) * w + x] }
+                    for i in 0..<taps { acc += kk[i] * rowPtr[i][x] }
                     orow[x] = acc
                     x += 1
                 }
@@ -222,12 +251,15 @@ enum Planes {
     /// Central-difference gradient magnitude (per pixel, same units as the plane per pixel);
     /// 0 on the one-pixel border. Eight pixels at a time, the same arithmetic as one by one.
     static func gradientMagnitude(_ src: [Float], _ w: Int, _ h: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: w * h)
-        guard w > 2, h > 2 else { return out }
+        guard w > 2, h > 2 else { return [Float](repeating: 0, count: w * h) }
+        var out: [Float] = uninitializedPlane(w * h)  // interior rows below, the border here
         src.withUnsafeBufferPointer { sb in
             out.withUnsafeMutableBufferPointer { ob in
                 let s = sb.baseAddress!, o = ob.baseAddress!
+                o.initialize(repeating: 0, count: w)
+                (o + (h - 1) * w).initialize(repeating: 0, count: w)
                 for y in 1..<(h - 1) {
+                    o[y * w] = 0; o[y * w + w - 1] = 0
                     gradientRow(s + y * w, w, o + y * w)
                 }
             }
@@ -253,6 +285,82 @@ enum Planes {
             out[x] = (gx * gx + gy * gy).squareRoot()
             x += 1
         }
+    }
+}
+
+/// The rows of a bilinear upsampling (`Planes.resizeBilinear`), one at a time, so that a
+/// consumer that walks the image row by row never stores the full-size plane.
+///
+/// Each source row is interpolated along x once (every output row between the same two source
+/// rows reuses it); an output row is then one vectorisable blend of two such rows: the same
+/// operations in the same order as interpolating pixel by pixel.
+final class BilinearRows {
+    let width: Int, height: Int
+    private let src: [Float], sw: Int, sh: Int, sy: Float
+    private let x0: [Int], x1: [Int], tx: [Float]
+    private let buffer: UnsafeMutablePointer<Float>
+    private var pa: UnsafeMutablePointer<Float>, pb: UnsafeMutablePointer<Float>
+    private var tagA = -1, tagB = -1
+
+    init(_ src: [Float], _ w: Int, _ h: Int, to ow: Int, _ oh: Int) {
+        self.src = src; sw = w; sh = h; width = ow; height = oh
+        let sx = Float(w) / Float(ow)
+        sy = Float(h) / Float(oh)
+        var cx0 = [Int](repeating: 0, count: ow), cx1 = cx0, ctx = [Float](repeating: 0, count: ow)
+        for ox in 0..<ow {
+            let fx = max(0, min(Float(w - 1), (Float(ox) + 0.5) * sx - 0.5))
+            cx0[ox] = Int(fx); cx1[ox] = min(w - 1, cx0[ox] + 1); ctx[ox] = fx - Float(cx0[ox])
+        }
+        x0 = cx0; x1 = cx1; tx = ctx
+        buffer = .allocate(capacity: 3 * ow + 8)
+        buffer.initialize(repeating: 0, count: 3 * ow + 8)
+        pa = buffer; pb = buffer + ow
+    }
+
+    deinit { buffer.deallocate() }
+
+    private func fill(_ dst: UnsafeMutablePointer<Float>, _ y: Int) {
+        let r = y * sw
+        src.withUnsafeBufferPointer { s in x0.withUnsafeBufferPointer { a in x1.withUnsafeBufferPointer { b in tx.withUnsafeBufferPointer { t in
+            for ox in 0..<width { let f = t[ox]; dst[ox] = s[r + a[ox]] * (1 - f) + s[r + b[ox]] * f }
+        } } } }
+    }
+
+    /// Output row `oy` (`width` values), valid until the next call. Fastest when rows are
+    /// requested in increasing order.
+    func row(_ oy: Int) -> UnsafePointer<Float> {
+        let out = buffer + 2 * width
+        row(oy, into: out)
+        return UnsafePointer(out)
+    }
+
+    /// Writes output row `oy` (`width` values) to `out`.
+    func row(_ oy: Int, into out: UnsafeMutablePointer<Float>) {
+        let fy = max(0, min(Float(sh - 1), (Float(oy) + 0.5) * sy - 0.5))
+        let y0 = Int(fy), y1 = min(sh - 1, y0 + 1), ty = fy - Float(y0)
+        // Rows move down monotonically: the old second row is often the new first.
+        if tagA != y0 {
+            if tagB == y0 { swap(&pa, &pb); swap(&tagA, &tagB) } else { fill(pa, y0); tagA = y0 }
+        }
+        if tagB != y1 { fill(pb, y1); tagB = y1 }
+        let wa = 1 - ty
+        var x = 0
+        while x + 8 <= width { store8(load8(pa, x) * wa + load8(pb, x) * ty, out, x); x += 8 }
+        while x < width { out[x] = pa[x] * wa + pb[x] * ty; x += 1 }
+    }
+}
+
+/// The rows of `Planes.gradientMagnitude` of a plane, one at a time (0 on the border, as there).
+struct GradientRows {
+    let src: [Float], width: Int, height: Int
+    init(_ src: [Float], _ w: Int, _ h: Int) { self.src = src; width = w; height = h }
+
+    /// Writes row `y` (`width` values) to `out`.
+    func row(_ y: Int, into out: UnsafeMutablePointer<Float>) {
+        let w = width
+        guard w > 2, height > 2, y > 0, y < height - 1 else { out.initialize(repeating: 0, count: w); return }
+        src.withUnsafeBufferPointer { s in Planes.gradientRow(s.baseAddress! + y * w, w, out) }
+        out[0] = 0; out[w - 1] = 0
     }
 }
 
@@ -293,6 +401,33 @@ extension Planes {
 @inline(__always) func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
     UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD8<Float>.self)
 }
+/// An array of `n` trivial values whose contents the caller overwrites before reading any: a
+/// fresh plane without the zero-fill pass (the kernel hands out zeroed pages anyway).
+@inline(__always) func uninitializedPlane<T: BitwiseCopyable>(_ n: Int, of _: T.Type = T.self) -> [T] {
+    [T](unsafeUninitializedCapacity: n) { _, count in count = n }
+}
+
+/// R, G and B (0…255, exact) of eight interleaved 8-bit pixels at `p`, from eight unaligned
+/// 32-bit loads and bit masks (no per-sample conversions). Reads one byte past the eighth pixel:
+/// use `rgb8Padded` where that byte may not exist (the image's last pixel).
+@inline(__always) func rgb8(_ p: UnsafePointer<UInt8>) -> (r: SIMD8<Float>, g: SIMD8<Float>, b: SIMD8<Float>) {
+    let raw = UnsafeRawPointer(p)
+    @inline(__always) func word(_ k: Int) -> UInt32 { raw.loadUnaligned(fromByteOffset: 3 * k, as: UInt32.self) }
+    let v = SIMD8<UInt32>(word(0), word(1), word(2), word(3), word(4), word(5), word(6), word(7))
+    // A byte b as a float: the bits 0x4B000000 | b are 2²³ + b.
+    let magic = SIMD8<UInt32>(repeating: 0x4B00_0000), big = SIMD8<Float>(repeating: 8_388_608)
+    return (unsafeBitCast((v & 0xFF) | magic, to: SIMD8<Float>.self) - big,
+            unsafeBitCast(((v &>> 8) & 0xFF) | magic, to: SIMD8<Float>.self) - big,
+            unsafeBitCast(((v &>> 16) & 0xFF) | magic, to: SIMD8<Float>.self) - big)
+}
+
+/// `rgb8` of the `count` (≤ 8) pixels at `p`, the missing ones black, without reading past them.
+@inline(__always) func rgb8Padded(_ p: UnsafePointer<UInt8>, _ count: Int) -> (r: SIMD8<Float>, g: SIMD8<Float>, b: SIMD8<Float>) {
+    var r = SIMD8<Float>(repeating: 0), g = r, b = r
+    for k in 0..<min(8, count) { r[k] = Float(p[3 * k]); g[k] = Float(p[3 * k + 1]); b[k] = Float(p[3 * k + 2]) }
+    return (r, g, b)
+}
+
 /// |v| by clearing the sign bits (the generic `pointwiseMax` is not inlined).
 @inline(__always) func abs8(_ v: SIMD8<Float>) -> SIMD8<Float> {
     unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & 0x7fff_ffff, to: SIMD8<Float>.self)
@@ -316,6 +451,21 @@ struct Histogram {
         total += Double(weight)
     }
 
+    /// `add` for hot loops: `body` gets an accumulator over the raw bins (same bins, same sums
+    /// in the same order as calling `add` for each value).
+    mutating func withAccumulator<R>(_ body: (inout HistogramAccumulator) -> R) -> R {
+        let lo = self.lo, range = hi - lo
+        var t = total
+        let r = bins.withUnsafeMutableBufferPointer { b -> R in
+            var acc = HistogramAccumulator(bins: b.baseAddress!, last: b.count - 1, lo: lo, range: range, n: Float(b.count), total: t)
+            let r = body(&acc)
+            t = acc.total
+            return r
+        }
+        total = t
+        return r
+    }
+
     /// The weighted `p`-quantile (0…1), interpolated inside the bin.
     func quantile(_ p: Double) -> Float {
         guard total > 0 else { return lo }
@@ -329,6 +479,19 @@ struct Histogram {
             acc += b
         }
         return hi
+    }
+}
+
+/// Raw-pointer form of `Histogram.add` (see `Histogram.withAccumulator`).
+struct HistogramAccumulator {
+    let bins: UnsafeMutablePointer<Double>, last: Int
+    let lo: Float, range: Float, n: Float
+    var total: Double
+
+    @inline(__always) mutating func add(_ v: Float, weight: Float = 1) {
+        let i = Int((v - lo) / range * n)
+        bins[max(0, min(last, i))] += Double(weight)
+        total += Double(weight)
     }
 }
 

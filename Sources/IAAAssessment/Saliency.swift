@@ -26,10 +26,15 @@ public struct SaliencyMap: Sendable {
 /// and because it works at 64 px it is insensitive to fine blur and noise — which is what lets
 /// the focus factor ask "is the subject sharp" without the answer leaking into the question.
 enum Saliency {
-    static func compute(_ ctx: AnalysisContext, centrePrior: Bool = true) -> SaliencyMap {
-        let w = ctx.width, h = ctx.height
+    /// The map's size for an image of `width`×`height` (long side 64, each side at least 8) and
+    /// the scale from image pixels to map cells.
+    static func grid(width w: Int, height h: Int) -> (width: Int, height: Int, scale: Double) {
         let scale = 64.0 / Double(max(w, h))
-        let cw = max(8, Int((Double(w) * scale).rounded())), ch = max(8, Int((Double(h) * scale).rounded()))
+        return (max(8, Int((Double(w) * scale).rounded())), max(8, Int((Double(h) * scale).rounded())), scale)
+    }
+
+    static func compute(_ ctx: AnalysisContext, centrePrior: Bool = true) -> SaliencyMap {
+        let (cw, ch, scale) = grid(width: ctx.width, height: ctx.height)
         var s: [Float]
         if let ext = ctx.externalSaliency {
             s = Planes.resizeArea(ext.pixels, ext.width, ext.height, to: cw, ch)
@@ -51,12 +56,8 @@ enum Saliency {
 
     /// Spectral residual, colour distinctness and local contrast, mixed (before any prior).
     static func cues(_ ctx: AnalysisContext, _ cw: Int, _ ch: Int) -> [Float] {
-        let w = ctx.width, h = ctx.height
         do {
-            let lab = ctx.lab
-            let L = Planes.resizeArea(lab.L, w, h, to: cw, ch)
-            let A = Planes.resizeArea(lab.a, w, h, to: cw, ch)
-            let B = Planes.resizeArea(lab.b, w, h, to: cw, ch)
+            let (L, A, B) = ctx.labThumbnail
             var sr = spectralResidual(L, cw, ch); normalise(&sr)
             // Frequency-tuned: distance of the slightly blurred Lab to the image's mean Lab.
             let Lb = Planes.gaussian(L, cw, ch, sigma: 1), Ab = Planes.gaussian(A, cw, ch, sigma: 1), Bb = Planes.gaussian(B, cw, ch, sigma: 1)

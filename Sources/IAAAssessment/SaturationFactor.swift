@@ -20,24 +20,29 @@ public struct SaturationFactor: AssessmentFactor {
 
     public func assess(_ full: AnalysisContext) -> FactorResult {
         let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
-        let lab = ctx.lab, sal = ctx.saliency
+        let tone = ctx.tone, sal = ctx.saliencyRows(), w = ctx.width
         var hist = Histogram(lo: 0, hi: 160, count: 640)
         var clipped = 0.0, chromatic = 0.0, wsum = 0.0
-        ctx.image.pixels.withUnsafeBufferPointer { p in
-            for i in 0..<ctx.count {
-                let L = lab.L[i]
-                guard L > 8 && L < 97 else { continue }
-                let w = 0.3 + 0.7 * sal[i]
-                let c = lab.chroma[i]
-                hist.add(c, weight: w)
-                wsum += Double(w)
-                if c > 30 {
-                    chromatic += Double(w)
-                    let mn = min(p[3 * i], p[3 * i + 1], p[3 * i + 2]), mx = max(p[3 * i], p[3 * i + 1], p[3 * i + 2])
-                    if mn <= 1 || mx >= 254 { clipped += Double(w) }
+        tone.L.withUnsafeBufferPointer { Lb in tone.chroma.withUnsafeBufferPointer { Cb in
+        ctx.image.pixels.withUnsafeBufferPointer { p in hist.withAccumulator { acc in
+            for y in 0..<ctx.height {
+                let s = sal.row(y)
+                for x in 0..<w {
+                    let i = y * w + x
+                    let L = Lb[i]
+                    guard L > 8 && L < 97 else { continue }
+                    let wt = 0.3 + 0.7 * s[x]
+                    let c = Cb[i]
+                    acc.add(c, weight: wt)
+                    wsum += Double(wt)
+                    if c > 30 {
+                        chromatic += Double(wt)
+                        let mn = min(p[3 * i], p[3 * i + 1], p[3 * i + 2]), mx = max(p[3 * i], p[3 * i + 1], p[3 * i + 2])
+                        if mn <= 1 || mx >= 254 { clipped += Double(wt) }
+                    }
                 }
             }
-        }
+        } } } }
         let c90 = Double(hist.quantile(0.9)), median = Double(hist.quantile(0.5))
         let gamutShare = wsum > 0 ? clipped / wsum : 0
         let chromaticShare = wsum > 0 ? chromatic / wsum : 0

@@ -53,14 +53,34 @@ public struct WhiteBalanceFactor: AssessmentFactor {
                                      Measurement("greyEdgeU", est.edgeU, "ln R/G"), Measurement("greyEdgeV", est.edgeV, "ln B/G")])
     }
 
+    /// ln of each code's linear value (codes ≤ 6 never reach the log-chroma, which needs min > 6).
+    static let logLinear: [Float] = ColorSpace.linearLUT.map { logf(max($0, 1e-12)) }
+
     struct Estimate { var u: Double, v: Double, neutralShare: Double, edgeU: Double, edgeV: Double }
 
     /// Illuminant estimate in log-chroma (u = ln R/G, v = ln B/G of linear RGB).
     static func estimate(_ ctx: AnalysisContext) -> Estimate {
-        let lin = ctx.linear
         let w = ctx.width, h = ctx.height
-        // Grey-edge on a 2× downsampled image (noise would otherwise dominate the gradients).
-        let dr = Planes.downsample(lin.r, w, h, by: 2), dg = Planes.downsample(lin.g, w, h, by: 2), db = Planes.downsample(lin.b, w, h, by: 2)
+        // Grey-edge on a 2× downsampled image (noise would otherwise dominate the gradients),
+        // linear light straight from the codes: the values `Planes.downsample` of `linear` gives.
+        let dw = max(1, w / 2), dh = max(1, h / 2)
+        var dr = [Float](repeating: 0, count: dw * dh), dg = [Float](repeating: 0, count: dw * dh), db = [Float](repeating: 0, count: dw * dh)
+        ColorSpace.linearLUT.withUnsafeBufferPointer { lut in ctx.image.pixels.withUnsafeBufferPointer { p in
+        dr.withUnsafeMutableBufferPointer { r in dg.withUnsafeMutableBufferPointer { g in db.withUnsafeMutableBufferPointer { b in
+            guard w >= 2 && h >= 2 else { return }
+            for oy in 0..<dh {
+                for ox in 0..<dw {
+                    var ar: Float = 0, ag: Float = 0, ab: Float = 0
+                    for dy in 0..<2 {
+                        let i = (2 * oy + dy) * w + 2 * ox
+                        for dx in 0..<2 {
+                            ar += lut[Int(p[3 * (i + dx)])]; ag += lut[Int(p[3 * (i + dx) + 1])]; ab += lut[Int(p[3 * (i + dx) + 2])]
+                        }
+                    }
+                    r[oy * dw + ox] = ar * 0.25; g[oy * dw + ox] = ag * 0.25; b[oy * dw + ox] = ab * 0.25
+                }
+            }
+        } } } } }
         func minkowski(_ p: [Float], _ w: Int, _ h: Int) -> Double {
             let gm = Planes.gradientMagnitude(p, w, h)
             var acc = 0.0
@@ -68,33 +88,59 @@ public struct WhiteBalanceFactor: AssessmentFactor {
             return pow(acc / Double(gm.count), 1.0 / 6) + 1e-9
         }
         // Skip gradients of clipped pixels: a blown sky is white whatever the illuminant.
-        let er = minkowski(dr.p, dr.w, dr.h), eg = minkowski(dg.p, dg.w, dg.h), eb = minkowski(db.p, db.w, db.h)
+        let er = minkowski(dr, dw, dh), eg = minkowski(dg, dw, dh), eb = minkowski(db, dw, dh)
         let edgeU = log(er / eg), edgeV = log(eb / eg)
         var u = edgeU, v = edgeV
-        // Log-chroma of usable pixels: neither too dark (noise) nor clipped.
-        var us = [Float](), vs = [Float](), ws = [Float]()
-        us.reserveCapacity(ctx.count / 4); vs.reserveCapacity(ctx.count / 4); ws.reserveCapacity(ctx.count / 4)
-        let y = ctx.luminance
-        ctx.image.pixels.withUnsafeBufferPointer { p in
-            var i = 0
+        // Log-chroma of usable pixels: neither too dark (noise) nor clipped. ln R/G as
+        // ln R − ln G from a table of the 256 codes' logarithms (within 1e-6 of logf(R/G)).
+        let cap = (ctx.count + 1) / 2
+        var us: [Float] = uninitializedPlane(cap + 8), vs: [Float] = uninitializedPlane(cap + 8), ws: [Float] = uninitializedPlane(cap + 8)
+        var usable = 0
+        let y = ctx.tone.y
+        Self.logLinear.withUnsafeBufferPointer { ln in ctx.image.pixels.withUnsafeBufferPointer { p in y.withUnsafeBufferPointer { yb in
+        us.withUnsafeMutableBufferPointer { up in vs.withUnsafeMutableBufferPointer { vp in ws.withUnsafeMutableBufferPointer { wp in
+            var i = 0, k = 0
             while i < ctx.count {
-                let mx = max(p[3 * i], p[3 * i + 1], p[3 * i + 2]), mn = min(p[3 * i], p[3 * i + 1], p[3 * i + 2])
-                if mx < 250 && mn > 6 && y[i] > 0.02 {
-                    us.append(logf(lin.r[i] / lin.g[i])); vs.append(logf(lin.b[i] / lin.g[i])); ws.append(y[i].squareRoot())
+                let r = p[3 * i], g = p[3 * i + 1], b = p[3 * i + 2]
+                let mx = max(r, g, b), mn = min(r, g, b)
+                if mx < 250 && mn > 6 && yb[i] > 0.02 {
+                    let lg = ln[Int(g)]
+                    up[k] = ln[Int(r)] - lg; vp[k] = ln[Int(b)] - lg; wp[k] = yb[i].squareRoot()
+                    k += 1
                 }
                 i += 2  // every other pixel is plenty for a mean
             }
-        }
-        let usable = max(1, us.count)
+            usable = k
+            // Zero weights after the end, so that whole groups of eight can be summed below.
+            for j in k..<(k + 8) { up[j] = 0; vp[j] = 0; wp[j] = 0 }
+        } } } } } }
         var share = 0.0
         for radius in [0.30, 0.22, 0.16] as [Float] {
+            // Pixels within `radius` of the estimate, eight at a time; sums in Float lanes over
+            // blocks of 1024 pixels, added up in Double.
             var su = 0.0, sv = 0.0, sw = 0.0, n = 0
             let r2 = radius * radius, fu = Float(u), fv = Float(v)
-            for i in 0..<us.count {
-                let du = us[i] - fu, dv = vs[i] - fv
-                if du * du + dv * dv < r2 { su += Double(ws[i] * us[i]); sv += Double(ws[i] * vs[i]); sw += Double(ws[i]); n += 1 }
-            }
-            share = Double(n) / Double(usable)
+            us.withUnsafeBufferPointer { up in vs.withUnsafeBufferPointer { vp in ws.withUnsafeBufferPointer { wp in
+                let zero = SIMD8<Float>(repeating: 0)
+                var i = 0
+                while i < usable {
+                    let end = min(usable, i + 1024)
+                    var au = zero, av = zero, aw = zero, an = zero
+                    while i < end {
+                        let uu = load8(up.baseAddress!, i), vv = load8(vp.baseAddress!, i), ww = load8(wp.baseAddress!, i)
+                        let du = uu - fu, dv = vv - fv
+                        var inside = du * du + dv * dv .< r2
+                        if i + 8 > usable { for j in (usable - i)..<8 { inside[j] = false } }
+                        au += zero.replacing(with: ww * uu, where: inside)
+                        av += zero.replacing(with: ww * vv, where: inside)
+                        aw += zero.replacing(with: ww, where: inside)
+                        an += zero.replacing(with: 1, where: inside)
+                        i += 8
+                    }
+                    su += Double(au.sum()); sv += Double(av.sum()); sw += Double(aw.sum()); n += Int(an.sum())
+                }
+            } } }
+            share = Double(n) / Double(max(1, usable))
             guard n >= 50 else { break }
             u = su / sw; v = sv / sw
         }
