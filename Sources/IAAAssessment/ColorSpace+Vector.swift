@@ -22,11 +22,11 @@ extension ColorSpace {
         unsafeBitCast(v + SIMD8<Float>(repeating: 8_388_608), to: SIMD8<Int32>.self) &- 0x4B00_0000
     }
 
-    /// `fTable` lookup: clamp to 0…1, interpolate between the two knots around it.
+    /// `fTable` lookup of v ≥ 0 (XYZ of linear light): clamp to 1, interpolate between the two
+    /// knots around it. (The scalar path's max(v, 0) is v here: every term of X, Y, Z is ≥ 0.)
     @inline(__always) static func f8(_ v: SIMD8<Float>, _ t: UnsafePointer<Float>) -> SIMD8<Float> {
-        // As `min(max(v, 0), 1)` (max picks 0 when v ≤ 0, min picks 1 when 1 < v).
-        var c = v.replacing(with: 0, where: v .<= 0)
-        c = c.replacing(with: 1, where: c .> 1)
+        // As `min(v, 1)` (min picks 1 when 1 < v).
+        let c = v.replacing(with: 1, where: v .> 1)
         let x = c * Float(fKnots)
         var fl = floor8(x)
         fl = fl.replacing(with: Float(fKnots - 1), where: fl .> Float(fKnots - 1))

@@ -7,13 +7,11 @@ import IAACore
 /// is not mistaken for noise. Luma and the two chroma-difference planes (BT.601 Cb, Cr).
 enum NoiseEstimator {
     /// The Rec. 601 luma plane (0…255, `RGBImage.luma601`'s values) and the noise levels, from
-    /// one pass over the image's rows: both need every row split into R, G and B, so that is
-    /// done once.
-    ///
-    /// The mask is linear and Y, Cb and Cr are linear in R, G and B, so N∗Y = 0.299 N∗R +
-    /// 0.587 N∗G + 0.114 N∗B (likewise for Cb, Cr) with N∗R, N∗G, N∗B exact small integers:
-    /// no chroma planes are stored, and the responses are rounded once instead of per plane.
-    /// N is separable ([1 −2 1]ᵀ ⊗ [1 −2 1]): a vertical second difference, then a horizontal one.
+    /// one pass over the image's rows: both need every pixel's R, G and B, so each row is split
+    /// once, into its luma and its BT.601 Cb and Cr. Immerkær's mask is separable
+    /// ([1 −2 1]ᵀ ⊗ [1 −2 1]): per row a vertical second difference, then a horizontal one, on
+    /// the three planes (three rows of Cb and Cr in a ring, luma from the plane being built),
+    /// eight pixels at a time; the block sums then run pixel by pixel in block order.
     static func lumaAndNoise(_ img: RGBImage) -> (luma: [Float], noise: NoiseLevels) {
         let w = img.width, h = img.height, bs = 8
         // Blocks start every 8 px while a full block plus one pixel of margin fits.
@@ -23,85 +21,90 @@ enum NoiseEstimator {
         while nby * bs + bs < h { nby += 1 }
         let measure = w > 2 && h > 2 && nbx > 0 && nby > 0
         let cols = nbx * bs  // columns 1..<cols are inside blocks
-        var blocksY: [Float] = [], blocksC: [Float] = []
-        blocksY.reserveCapacity(nbx * nby); blocksC.reserveCapacity(nbx * nby)
+        var blocks: [(sy: Float, sc: Float)] = []
+        blocks.reserveCapacity(nbx * nby)
         let k = Float((Double.pi / 2).squareRoot() / 6)
-        // Three rows of planar R, G, B (ring by row index), vertical second differences, and the
-        // current block row's per-column sums of |N∗Y|, |N∗Cb| + |N∗Cr| and luma.
-        let ring = UnsafeMutablePointer<Float>.allocate(capacity: 9 * w + 3 * w + 3 * w + 8)
+        // Three rows of Cb and Cr (ring by row index), the vertical second differences of Y, Cb,
+        // Cr, the responses |N∗Y| and |N∗Cb| + |N∗Cr| of one row, and the block sums.
+        let scratch = 6 * w + 3 * w + 2 * w + 8
+        let ring = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
         defer { ring.deallocate() }
-        ring.initialize(repeating: 0, count: 9 * w + 3 * w + 3 * w + 8)
-        let vR = ring + 9 * w, vG = vR + w, vB = vG + w
-        let colY = vB + w, colC = colY + w, colM = colC + w
+        ring.initialize(repeating: 0, count: scratch)
+        let vY = ring + 6 * w, vB = vY + w, vR = vB + w, ry = vR + w, rc = ry + w
+        var accY = [Float](repeating: 0, count: max(1, nbx)), accC = accY, accM = accY
         let luma = [Float](unsafeUninitializedCapacity: w * h) { lp, count in
             img.pixels.withUnsafeBufferPointer { pb in
+            accY.withUnsafeMutableBufferPointer { ay in accC.withUnsafeMutableBufferPointer { ac in accM.withUnsafeMutableBufferPointer { am in
                 let p = pb.baseAddress!, L = lp.baseAddress!
                 for y in 0..<h {
-                    // Split row y and compute its luma (the same expression as luma601).
-                    let slot = ring + 3 * w * (y % 3)
-                    let R = slot, G = slot + w, B = slot + 2 * w
+                    // Split row y: luma (the same expression as luma601), Cb and Cr.
+                    let Cb = ring + 2 * w * (y % 3), Cr = Cb + w
                     let src = p + 3 * w * y, Ly = L + w * y
                     var x = 0
                     while x < w {
                         // A group of eight reads 3·8 + 1 bytes: not past the image's last one.
                         let c = 3 * (w * y + x + 8) + 1 > 3 * w * h ? rgb8Padded(src + 3 * x, w - x) : rgb8(src + 3 * x)
-                        let v = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b
+                        let lv = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b
+                        let bv = -0.1687 * c.r - 0.3313 * c.g + 0.5 * c.b
+                        let rv = 0.5 * c.r - 0.4187 * c.g - 0.0813 * c.b
                         if x + 8 <= w {
-                            store8(c.r, R, x); store8(c.g, G, x); store8(c.b, B, x); store8(v, Ly, x)
+                            store8(lv, Ly, x); store8(bv, Cb, x); store8(rv, Cr, x)
                         } else {
-                            for k in 0..<(w - x) { R[x + k] = c.r[k]; G[x + k] = c.g[k]; B[x + k] = c.b[k]; Ly[x + k] = v[k] }
+                            for k in 0..<(w - x) { Ly[x + k] = lv[k]; Cb[x + k] = bv[k]; Cr[x + k] = rv[k] }
                         }
                         x += 8
                     }
                     // Row yy = y − 1 has both neighbours now; it is measured if it lies in a block row.
                     let yy = y - 1
                     guard measure, yy >= 1, yy < nby * bs else { continue }
-                    let up = ring + 3 * w * ((yy - 1) % 3), mid = ring + 3 * w * (yy % 3), down = ring + 3 * w * ((yy + 1) % 3)
-                    for c in 0..<3 {
-                        let u = up + c * w, m = mid + c * w, d = down + c * w, v = vR + c * w
+                    let by = yy / bs * bs
+                    if yy == max(1, by) { for b in 0..<nbx { ay[b] = 0; ac[b] = 0; am[b] = 0 } }
+                    let planes: [(UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)] = [
+                        (L + w * (yy - 1), L + w * yy, L + w * (yy + 1), vY),
+                        (ring + 2 * w * ((yy - 1) % 3), ring + 2 * w * (yy % 3), ring + 2 * w * ((yy + 1) % 3), vB),
+                        (ring + 2 * w * ((yy - 1) % 3) + w, ring + 2 * w * (yy % 3) + w, ring + 2 * w * ((yy + 1) % 3) + w, vR),
+                    ]
+                    for (u, m, d, v) in planes {
                         x = 0
                         while x + 8 <= cols + 1 { store8(load8(u, x) - 2 * load8(m, x) + load8(d, x), v, x); x += 8 }
                         while x < cols + 1 { v[x] = u[x] - 2 * m[x] + d[x]; x += 1 }
                     }
-                    let Lyy = L + w * yy
                     x = 1
                     while x + 8 <= cols {
-                        let hr = load8(vR, x - 1) - 2 * load8(vR, x) + load8(vR, x + 1)
-                        let hg = load8(vG, x - 1) - 2 * load8(vG, x) + load8(vG, x + 1)
-                        let hb = load8(vB, x - 1) - 2 * load8(vB, x) + load8(vB, x + 1)
-                        let ry = abs8(0.299 * hr + 0.587 * hg + 0.114 * hb)
-                        let rc = abs8(-0.1687 * hr - 0.3313 * hg + 0.5 * hb) + abs8(0.5 * hr - 0.4187 * hg - 0.0813 * hb)
-                        store8(load8(colY, x) + ry, colY, x); store8(load8(colC, x) + rc, colC, x)
-                        store8(load8(colM, x) + load8(Lyy, x), colM, x)
+                        store8(abs8(load8(vY, x - 1) - 2 * load8(vY, x) + load8(vY, x + 1)), ry, x)
+                        store8(abs8(load8(vB, x - 1) - 2 * load8(vB, x) + load8(vB, x + 1))
+                               + abs8(load8(vR, x - 1) - 2 * load8(vR, x) + load8(vR, x + 1)), rc, x)
                         x += 8
                     }
                     while x < cols {
-                        let hr = vR[x - 1] - 2 * vR[x] + vR[x + 1], hg = vG[x - 1] - 2 * vG[x] + vG[x + 1], hb = vB[x - 1] - 2 * vB[x] + vB[x + 1]
-                        colY[x] += abs(0.299 * hr + 0.587 * hg + 0.114 * hb)
-                        colC[x] += abs(-0.1687 * hr - 0.3313 * hg + 0.5 * hb) + abs(0.5 * hr - 0.4187 * hg - 0.0813 * hb)
-                        colM[x] += Lyy[x]
+                        ry[x] = abs(vY[x - 1] - 2 * vY[x] + vY[x + 1])
+                        rc[x] = abs(vB[x - 1] - 2 * vB[x] + vB[x + 1]) + abs(vR[x - 1] - 2 * vR[x] + vR[x + 1])
                         x += 1
+                    }
+                    // Into this row's blocks, pixel by pixel in the order a block-by-block walk uses.
+                    let Lyy = L + w * yy
+                    for b in 0..<nbx {
+                        var sy = ay[b], sc = ac[b], sm = am[b]
+                        for xx in max(1, b * bs)..<(b * bs + bs) { sy += ry[xx]; sc += rc[xx]; sm += Lyy[xx] }
+                        ay[b] = sy; ac[b] = sc; am[b] = sm
                     }
                     // Last row of a block row: close its blocks.
                     guard yy % bs == bs - 1 else { continue }
-                    let by = yy - (bs - 1), rows = by + bs - max(1, by)
+                    let rows = by + bs - max(1, by)
                     for b in 0..<nbx {
-                        let x0 = max(1, b * bs)
-                        var sy: Float = 0, sc: Float = 0, sm: Float = 0
-                        for x in x0..<(b * bs + bs) { sy += colY[x]; sc += colC[x]; sm += colM[x] }
-                        let n = Float((b * bs + bs - x0) * rows)
-                        let mean = sm / n
+                        let n = Float((b * bs + bs - max(1, b * bs)) * rows)
+                        let mean = am[b] / n
                         // Clipped blocks hold no noise at all; they would drag the estimate to zero.
-                        if mean > 12 && mean < 243 { blocksY.append(k * sy / n); blocksC.append(k * sc / (2 * n)) }
+                        if mean > 12 && mean < 243 { blocks.append((k * ay[b] / n, k * ac[b] / (2 * n))) }
                     }
-                    for x in 0..<w { colY[x] = 0; colC[x] = 0; colM[x] = 0 }
                 }
-            }
+            } } } }
             count = w * h
         }
-        guard !blocksY.isEmpty else { return (luma, NoiseLevels(luma: 0, chroma: 0)) }
-        let q = max(0, Int(Double(blocksY.count) * 0.1) - 1)
-        return (luma, NoiseLevels(luma: Double(Planes.kthSmallest(&blocksY, q)), chroma: Double(Planes.kthSmallest(&blocksC, q))))
+        guard !blocks.isEmpty else { return (luma, NoiseLevels(luma: 0, chroma: 0)) }
+        var sy = blocks.map(\.sy), sc = blocks.map(\.sc)
+        let q = max(0, Int(Double(blocks.count) * 0.1) - 1)
+        return (luma, NoiseLevels(luma: Double(Planes.kthSmallest(&sy, q)), chroma: Double(Planes.kthSmallest(&sc, q))))
     }
 }
 

@@ -28,6 +28,19 @@ enum Planes {
                             ox += 8
                         }
                     }
+                    if factor == 4 && w >= 4 && h >= 4 {
+                        // Columns 4k, 4k + 1, 4k + 2, 4k + 3 of sixteen are the even/odd halves of halves.
+                        while ox + 4 <= ow {
+                            var acc = SIMD4<Float>(repeating: 0)
+                            for dy in 0..<4 {
+                                let v = UnsafeRawPointer(s + (4 * oy + dy) * w).loadUnaligned(fromByteOffset: 16 * ox, as: SIMD16<Float>.self)
+                                let ev = v.evenHalf, od = v.oddHalf
+                                acc += ev.evenHalf; acc += od.evenHalf; acc += ev.oddHalf; acc += od.oddHalf
+                            }
+                            UnsafeMutableRawPointer(o + oy * ow + ox).storeBytes(of: acc * inv, as: SIMD4<Float>.self)
+                            ox += 4
+                        }
+                    }
                     while ox < ow {
                         var acc: Float = 0
                         for dy in 0..<factor {
