@@ -163,7 +163,7 @@ public final class AnalysisContext: @unchecked Sendable {
     /// Built in the same pass over the rows as the noise estimate (see `NoiseEstimator`).
     public var luma: [Float] { lumaAndNoise.luma }
 
-    private var lumaAndNoise: (luma: [Float], noise: NoiseLevels) {
+    private var lumaAndNoise: (luma: [Float], noise: NoiseLevels, quarter: (p: [Float], w: Int, h: Int)) {
         cached("lumaAndNoise") { NoiseEstimator.lumaAndNoise(image) }
     }
 
@@ -179,10 +179,13 @@ public final class AnalysisContext: @unchecked Sendable {
     /// see `fineRows`, instead of storing a full-size plane).
     var coarseDetail: (p: [Float], w: Int, h: Int) {
         cached("coarseDetail") {
-            let d = Planes.downsample(luma, width, height, by: 4)
+            let d = lumaAndNoise.quarter  // the luma box-averaged by 4, from the luma pass
             return (Planes.gradientMagnitude(d.p, d.w, d.h), d.w, d.h)
         }
     }
+
+    /// The fine gradient under the saliency map (sharpness and focus; see `SubjectDetail`).
+    var subjectDetail: SubjectDetail { cached("subjectDetail") { SubjectDetail(self) } }
 
     /// Rows of `detail.fine`, computed on demand from the luma (the same values).
     func fineRows() -> GradientRows { GradientRows(luma, width, height) }

@@ -24,10 +24,7 @@ public struct ArtifactFactor: AssessmentFactor {
     public init() {}
 
     public func assess(_ ctx: AnalysisContext) -> FactorResult {
-        let y = ctx.luma, w = ctx.width, h = ctx.height
-        let block = Self.blockiness(y, w, h)
-        let banding = Self.banding(y, w, h)
-        let ringing = Self.ringing(ctx)
+        let (block, banding, ringing) = Self.measure(ctx)
         let index = block + 0.5 * banding
         let level = 4 - levelFor(index, thresholds: [0.15, 0.45])
         let score = 10 * min(1, max(0, 1 - index / 0.8))
@@ -46,117 +43,147 @@ public struct ArtifactFactor: AssessmentFactor {
                                      Measurement("ringing", ringing, "excess")])
     }
 
-    static func blockiness(_ y: [Float], _ w: Int, _ h: Int) -> Double {
-        var hs = [Double](repeating: 0, count: 8), vs = hs
-        var hn = [Double](repeating: 0, count: 8), vn = hn
-        let cap = SIMD8<Float>(repeating: 24)
-        y.withUnsafeBufferPointer { sb in
+    /// Blockiness, banding share and ringing from one walk down the luma rows: each row is
+    /// read once (with the rows around it still in cache) for the steps across and below it, the
+    /// 16-row band it closes, and the ringing classes of the row two above it.
+    static func measure(_ ctx: AnalysisContext) -> (blockiness: Double, banding: Double, ringing: Double) {
+        let w = ctx.width, h = ctx.height, fine = ctx.fineRows()
+        var steps = BlockSteps()
+        var bands = BandingCount()
+        var ring = RingingSums(width: w)
+        ctx.luma.withUnsafeBufferPointer { sb in
             let s = sb.baseAddress!
-            // Steps across columns, per phase x mod 8: eight consecutive steps are the eight
-            // phases, so lane k sums phase k in the same order as a scalar loop would.
             for yy in 0..<h {
-                let row = s + yy * w
-                var acc = SIMD8<Float>(repeating: 0)
-                var x = 0
-                while x + 8 <= w - 1 {
-                    let d = abs8(load8(row, x + 1) - load8(row, x))
-                    acc += d.replacing(with: cap, where: d .> cap)
-                    x += 8
-                }
-                while x < w - 1 { acc[x & 7] += min(24, abs(row[x + 1] - row[x])); x += 1 }
-                for k in 0..<8 { hs[k] += Double(acc[k]) }
+                steps.addRow(s, yy, w, h)
+                if yy % 16 == 15 { bands.addBand(s, yy - 15, w) }
+                if w > 4 && h > 4 { ring.addRow(yy, s, fine, w, h) }
             }
-            for k in 0..<8 { hn[k] = Double(h * ((w - 1 - k + 7) / 8)) }
+        }
+        return (steps.blockiness(w, h), bands.share, ring.ratio)
+    }
+
+    /// Luma steps between neighbours, summed by phase mod 8 (across columns) and by row phase
+    /// (across rows), capped at 24 levels so real edges do not dominate.
+    struct BlockSteps {
+        var hs = [Double](repeating: 0, count: 8), vs = [Double](repeating: 0, count: 8), vn = [Double](repeating: 0, count: 8)
+
+        /// Row `yy`'s steps to its right neighbours, and the steps from the row above to it.
+        mutating func addRow(_ s: UnsafePointer<Float>, _ yy: Int, _ w: Int, _ h: Int) {
+            let cap = SIMD8<Float>(repeating: 24), row = s + yy * w
+            // Eight consecutive steps are the eight phases, so lane k sums phase k in the same
+            // order as a scalar loop would.
+            var acc = SIMD8<Float>(repeating: 0)
+            var x = 0
+            while x + 8 <= w - 1 {
+                let d = abs8(load8(row, x + 1) - load8(row, x))
+                acc += d.replacing(with: cap, where: d .> cap)
+                x += 8
+            }
+            while x < w - 1 { acc[x & 7] += min(24, abs(row[x + 1] - row[x])); x += 1 }
+            for k in 0..<8 { hs[k] += Double(acc[k]) }
+            guard yy >= 1 else { return }
             // Steps across rows, summed per row (eight partial sums, then added up).
-            for yy in 0..<max(0, h - 1) {
-                let row = s + yy * w
-                var acc8 = SIMD8<Float>(repeating: 0)
-                var x = 0
-                while x + 8 <= w {
-                    let d = abs8(load8(row + w, x) - load8(row, x))
-                    acc8 += d.replacing(with: cap, where: d .> cap)
-                    x += 8
-                }
-                var acc: Float = 0
-                for k in 0..<8 { acc += acc8[k] }
-                while x < w { acc += min(24, abs(row[w + x] - row[x])); x += 1 }
-                vs[yy & 7] += Double(acc); vn[yy & 7] += Double(w)
+            let above = row - w
+            var acc8 = SIMD8<Float>(repeating: 0)
+            x = 0
+            while x + 8 <= w {
+                let d = abs8(load8(row, x) - load8(above, x))
+                acc8 += d.replacing(with: cap, where: d .> cap)
+                x += 8
             }
+            var sum: Float = 0
+            for k in 0..<8 { sum += acc8[k] }
+            while x < w { sum += min(24, abs(row[x] - above[x])); x += 1 }
+            vs[(yy - 1) & 7] += Double(sum); vn[(yy - 1) & 7] += Double(w)
         }
-        func excess(_ s: [Double], _ n: [Double]) -> Double {
-            let m = (0..<8).map { s[$0] / max(1, n[$0]) }
-            let best = m.indices.max { m[$0] < m[$1] }!
-            let rest = (m.reduce(0, +) - m[best]) / 7
-            return rest > 0 ? m[best] / rest - 1 : 0
+
+        /// The strongest phase's mean step against the other seven (best phase: a cropped JPEG
+        /// still counts), averaged over the two directions.
+        func blockiness(_ w: Int, _ h: Int) -> Double {
+            let hn = (0..<8).map { Double(h * ((w - 1 - $0 + 7) / 8)) }
+            func excess(_ s: [Double], _ n: [Double]) -> Double {
+                let m = (0..<8).map { s[$0] / max(1, n[$0]) }
+                let best = m.indices.max { m[$0] < m[$1] }!
+                let rest = (m.reduce(0, +) - m[best]) / 7
+                return rest > 0 ? m[best] / rest - 1 : 0
+            }
+            return max(0, (excess(hs, hn) + excess(vs, vn)) / 2)
         }
-        return max(0, (excess(hs, hn) + excess(vs, vn)) / 2)
     }
 
-    static func banding(_ y: [Float], _ w: Int, _ h: Int) -> Double {
-        let bs = 16
+    /// Smooth 16×16 blocks (luma range 2…12 levels) and those among them whose gentle gradient
+    /// is flat runs and jumps of ≥ 2 levels (posterised) rather than single-level steps.
+    struct BandingCount {
         var smooth = 0, banded = 0
-        y.withUnsafeBufferPointer { sb in
-            let s = sb.baseAddress!
-            var by = 0
-            while by + bs <= h {
-                var bx = 0
-                while bx + bs <= w {
-                    // Range first (eight columns at a time): most blocks are textured and need no more.
-                    var lo8 = load8(s + by * w, bx), hi8 = lo8
-                    for yy in by..<(by + bs) {
-                        for half in [bx, bx + 8] {
-                            let v = load8(s + yy * w, half)
-                            lo8 = lo8.replacing(with: v, where: v .< lo8); hi8 = hi8.replacing(with: v, where: v .> hi8)
-                        }
+
+        mutating func addBand(_ s: UnsafePointer<Float>, _ by: Int, _ w: Int) {
+            let bs = 16
+            var bx = 0
+            while bx + bs <= w {
+                // Range first (eight columns at a time): most blocks are textured and need no more.
+                var lo8 = load8(s + by * w, bx), hi8 = lo8
+                for yy in by..<(by + bs) {
+                    for half in [bx, bx + 8] {
+                        let v = load8(s + yy * w, half)
+                        lo8 = lo8.replacing(with: v, where: v .< lo8); hi8 = hi8.replacing(with: v, where: v .> hi8)
                     }
-                    var lo = lo8[0], hi = hi8[0]
-                    for k in 1..<8 { lo = min(lo, lo8[k]); hi = max(hi, hi8[k]) }
-                    let range = hi - lo
-                    if range >= 2 && range <= 12 {
-                        smooth += 1
-                        var zeros = 0, steps = 0, bigSteps = 0
-                        for yy in by..<(by + bs) {
-                            for xx in bx..<(bx + bs - 1) {
-                                let d = abs(s[yy * w + xx + 1] - s[yy * w + xx])
-                                if d < 0.5 { zeros += 1 } else { steps += 1; if d >= 1.5 { bigSteps += 1 } }
-                            }
-                        }
-                        let total = zeros + steps
-                        if Double(zeros) >= 0.8 * Double(total) && steps > 0 && Double(bigSteps) >= 0.6 * Double(steps) { banded += 1 }
-                    }
-                    bx += bs
                 }
-                by += bs
+                var lo = lo8[0], hi = hi8[0]
+                for k in 1..<8 { lo = min(lo, lo8[k]); hi = max(hi, hi8[k]) }
+                let range = hi - lo
+                if range >= 2 && range <= 12 {
+                    smooth += 1
+                    var zeros = 0, steps = 0, bigSteps = 0
+                    for yy in by..<(by + bs) {
+                        for xx in bx..<(bx + bs - 1) {
+                            let d = abs(s[yy * w + xx + 1] - s[yy * w + xx])
+                            if d < 0.5 { zeros += 1 } else { steps += 1; if d >= 1.5 { bigSteps += 1 } }
+                        }
+                    }
+                    let total = zeros + steps
+                    if Double(zeros) >= 0.8 * Double(total) && steps > 0 && Double(bigSteps) >= 0.6 * Double(steps) { banded += 1 }
+                }
+                bx += bs
             }
         }
-        return smooth >= 8 ? Double(banded) / Double(smooth) : 0
+
+        var share: Double { smooth >= 8 ? Double(banded) / Double(smooth) : 0 }
     }
 
-    static func ringing(_ ctx: AnalysisContext) -> Double {
-        let w = ctx.width, h = ctx.height, y = ctx.luma, fine = ctx.fineRows()
-        guard w > 4, h > 4 else { return 0 }
-        // Distance class to the nearest strong edge (g > 30), in 4-connected steps: "near" within
-        // 1–2 steps (the L1 ball of radius 2: the 3×3 square plus the four pixels two steps away
-        // along the axes), "far" beyond. Gradient rows and their edge masks are kept for five
-        // rows in a ring; the 3×3 square comes from a vertical then a horizontal OR.
+    /// High-frequency energy (|Laplacian|) of flat pixels (g < 8) near strong edges (g > 30)
+    /// against flat pixels far from them. Distance class in 4-connected steps: "near" within
+    /// 1–2 steps (the L1 ball of radius 2: the 3×3 square plus the four pixels two steps away
+    /// along the axes), "far" beyond. Gradient rows and their edge masks are kept for five rows
+    /// in a ring; the 3×3 square comes from a vertical then a horizontal OR.
+    struct RingingSums {
         var nearE = 0.0, nearN = 0, farE = 0.0, farN = 0
-        let edges = UnsafeMutablePointer<UInt32>.allocate(capacity: 6 * w + 8)
-        let grad = UnsafeMutablePointer<Float>.allocate(capacity: 5 * w + 8)
-        defer { edges.deallocate(); grad.deallocate() }
-        edges.initialize(repeating: 0, count: 6 * w + 8)
-        let vert = edges + 5 * w  // OR of rows yy − 1 … yy + 1
-        @inline(__always) func edgeRow(_ yy: Int) -> UnsafeMutablePointer<UInt32> { edges + (yy % 5) * w }
-        @inline(__always) func gradRow(_ yy: Int) -> UnsafeMutablePointer<Float> { grad + (yy % 5) * w }
-        @inline(__always) func mask8(_ p: UnsafePointer<UInt32>, _ i: Int) -> SIMD8<UInt32> {
-            UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<UInt32>.self)
+        private let edges: UnsafeMutablePointer<UInt32>, grad: UnsafeMutablePointer<Float>
+        private let owner: Buffer
+
+        /// Keeps the ring's memory alive as long as the value (and frees it once).
+        private final class Buffer {
+            let edges: UnsafeMutablePointer<UInt32>, grad: UnsafeMutablePointer<Float>
+            init(_ w: Int) {
+                edges = .allocate(capacity: 6 * w + 8); edges.initialize(repeating: 0, count: 6 * w + 8)
+                grad = .allocate(capacity: 5 * w + 8); grad.initialize(repeating: 0, count: 5 * w + 8)
+            }
+            deinit { edges.deallocate(); grad.deallocate() }
         }
-        y.withUnsafeBufferPointer { sb in
-            let s = sb.baseAddress!
+
+        init(width w: Int) { owner = Buffer(w); edges = owner.edges; grad = owner.grad }
+
+        /// Takes in row `y` (its gradient and edges); classifies row y − 2 once rows y − 4 … y exist.
+        mutating func addRow(_ y: Int, _ s: UnsafePointer<Float>, _ fine: GradientRows, _ w: Int, _ h: Int) {
+            @inline(__always) func edgeRow(_ yy: Int) -> UnsafeMutablePointer<UInt32> { edges + (yy % 5) * w }
+            @inline(__always) func gradRow(_ yy: Int) -> UnsafeMutablePointer<Float> { grad + (yy % 5) * w }
+            @inline(__always) func mask8(_ p: UnsafePointer<UInt32>, _ i: Int) -> SIMD8<UInt32> {
+                UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<UInt32>.self)
+            }
             let strong = SIMD8<Float>(repeating: 30), flat = SIMD8<Float>(repeating: 8)
             let on = SIMD8<UInt32>(repeating: .max), off = SIMD8<UInt32>(repeating: 0)
-            func fillRow(_ yy: Int) {
-                let e = edgeRow(yy), gr = gradRow(yy)
-                fine.row(yy, into: gr)
+            do {
+                let e = edgeRow(y), gr = gradRow(y)
+                fine.row(y, into: gr)
                 var x = 0
                 while x + 8 <= w {
                     UnsafeMutableRawPointer(e + x).storeBytes(of: off.replacing(with: on, where: load8(gr, x) .> strong), as: SIMD8<UInt32>.self)
@@ -164,41 +191,42 @@ public struct ArtifactFactor: AssessmentFactor {
                 }
                 while x < w { e[x] = gr[x] > 30 ? .max : 0; x += 1 }
             }
-            for yy in 0..<4 { fillRow(yy) }
-            for yy in 2..<(h - 2) {
-                fillRow(yy + 2)
-                let e0 = edgeRow(yy), eu = edgeRow(yy - 1), ed = edgeRow(yy + 1), eu2 = edgeRow(yy - 2), ed2 = edgeRow(yy + 2)
-                for x in 0..<w { vert[x] = eu[x] | e0[x] | ed[x] }
-                let gr = gradRow(yy), sr = s + yy * w
-                var nE = SIMD8<Float>(repeating: 0), fE = nE, nN = nE, fN = nE
-                var x = 2
-                while x + 8 <= w - 2 {
-                    let within2 = mask8(vert, x - 1) | mask8(vert, x) | mask8(vert, x + 1)
-                        | mask8(e0, x - 2) | mask8(e0, x + 2) | mask8(eu2, x) | mask8(ed2, x)
-                    let isFlat = load8(gr, x) .< flat  // also excludes edge pixels (g > 30)
-                    let lap = abs8(4 * load8(sr, x) - load8(sr, x - 1) - load8(sr, x + 1) - load8(sr - w, x) - load8(sr + w, x))
-                    // Lanes are all ones or all zeros: a mask as it is (integer compares are not vectorised).
-                    let edgeNear = unsafeBitCast(within2, to: SIMDMask<SIMD8<Int32>>.self)
-                    let near = isFlat .& edgeNear, far = isFlat .& .!edgeNear
-                    nE += SIMD8<Float>(repeating: 0).replacing(with: lap, where: near)
-                    fE += SIMD8<Float>(repeating: 0).replacing(with: lap, where: far)
-                    nN += SIMD8<Float>(repeating: 0).replacing(with: 1, where: near)
-                    fN += SIMD8<Float>(repeating: 0).replacing(with: 1, where: far)
-                    x += 8
+            let yy = y - 2
+            guard yy >= 2, yy < h - 2 else { return }
+            let vert = edges + 5 * w  // OR of rows yy − 1 … yy + 1
+            let e0 = edgeRow(yy), eu = edgeRow(yy - 1), ed = edgeRow(yy + 1), eu2 = edgeRow(yy - 2), ed2 = edgeRow(yy + 2)
+            for x in 0..<w { vert[x] = eu[x] | e0[x] | ed[x] }
+            let gr = gradRow(yy), sr = s + yy * w
+            var nE = SIMD8<Float>(repeating: 0), fE = nE, nN = nE, fN = nE
+            var x = 2
+            while x + 8 <= w - 2 {
+                let within2 = mask8(vert, x - 1) | mask8(vert, x) | mask8(vert, x + 1)
+                    | mask8(e0, x - 2) | mask8(e0, x + 2) | mask8(eu2, x) | mask8(ed2, x)
+                let isFlat = load8(gr, x) .< flat  // also excludes edge pixels (g > 30)
+                let lap = abs8(4 * load8(sr, x) - load8(sr, x - 1) - load8(sr, x + 1) - load8(sr - w, x) - load8(sr + w, x))
+                // Lanes are all ones or all zeros: a mask as it is (integer compares are not vectorised).
+                let edgeNear = unsafeBitCast(within2, to: SIMDMask<SIMD8<Int32>>.self)
+                let near = isFlat .& edgeNear, far = isFlat .& .!edgeNear
+                nE += SIMD8<Float>(repeating: 0).replacing(with: lap, where: near)
+                fE += SIMD8<Float>(repeating: 0).replacing(with: lap, where: far)
+                nN += SIMD8<Float>(repeating: 0).replacing(with: 1, where: near)
+                fN += SIMD8<Float>(repeating: 0).replacing(with: 1, where: far)
+                x += 8
+            }
+            for k in 0..<8 { nearE += Double(nE[k]); farE += Double(fE[k]); nearN += Int(nN[k]); farN += Int(fN[k]) }
+            while x < w - 2 {
+                if gr[x] < 8 {
+                    let within2 = vert[x - 1] | vert[x] | vert[x + 1] | e0[x - 2] | e0[x + 2] | eu2[x] | ed2[x]
+                    let lap = Double(abs(4 * sr[x] - sr[x - 1] - sr[x + 1] - sr[x - w] - sr[x + w]))
+                    if within2 != 0 { nearE += lap; nearN += 1 } else { farE += lap; farN += 1 }
                 }
-                for k in 0..<8 { nearE += Double(nE[k]); farE += Double(fE[k]); nearN += Int(nN[k]); farN += Int(fN[k]) }
-                while x < w - 2 {
-                    let i = yy * w + x
-                    if gr[x] < 8 {
-                        let within2 = vert[x - 1] | vert[x] | vert[x + 1] | e0[x - 2] | e0[x + 2] | eu2[x] | ed2[x]
-                        let lap = Double(abs(4 * s[i] - s[i - 1] - s[i + 1] - s[i - w] - s[i + w]))
-                        if within2 != 0 { nearE += lap; nearN += 1 } else { farE += lap; farN += 1 }
-                    }
-                    x += 1
-                }
+                x += 1
             }
         }
-        guard nearN > 100, farN > 100, farE > 0 else { return 0 }
-        return max(0, (nearE / Double(nearN)) / (farE / Double(farN)) - 1)
+
+        var ratio: Double {
+            guard nearN > 100, farN > 100, farE > 0 else { return 0 }
+            return max(0, (nearE / Double(nearN)) / (farE / Double(farN)) - 1)
+        }
     }
 }

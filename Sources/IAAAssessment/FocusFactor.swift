@@ -1,9 +1,10 @@
 import Foundation
 import IAACore
 
-/// Block sharpness shared by focus and composition: per block, the fine-scale gradient
-/// 90th percentile (noise removed in quadrature) against the coarse-scale one, i.e. the inverse
-/// of the local edge spread; only blocks holding a real edge are defined.
+/// Block sharpness (focus's subject-vs-frame comparison): per block, the fine-scale gradient
+/// 90th percentile (noise removed in quadrature) against the coarse-scale maximum, i.e. the
+/// inverse of the local edge spread; only blocks holding a real edge are defined. The
+/// percentiles come from `SubjectDetail`'s walk over the image.
 struct BlockSharpness {
     let cols: Int, rows: Int, size: Int
     /// Sharpness index per block (≈ 1 crisp, → 0 blurred); nil where the block has no edge.
@@ -11,64 +12,26 @@ struct BlockSharpness {
     /// Mean saliency per block, 0…1.
     let saliency: [Float]
 
-    init(_ ctx: AnalysisContext) {
-        let d = ctx.coarseDetail, fineRows = ctx.fineRows(), w = ctx.width
-        let bs = max(8, (max(ctx.width, ctx.height) / 24 + 3) / 4 * 4)
-        let cols = ctx.width / bs, rows = ctx.height / bs
-        size = bs; self.cols = cols; self.rows = rows
-        let sigma = Float(ctx.noise.luma)
-        var idx = [Float?](repeating: nil, count: cols * rows), s = [Float](repeating: 0, count: cols * rows)
-        // The saliency of one row of blocks at a time, interpolated on demand.
-        let salRows = ctx.saliencyRows()
-        let band = UnsafeMutablePointer<Float>.allocate(capacity: bs * w), fine = UnsafeMutablePointer<Float>.allocate(capacity: bs * w)
-        defer { band.deallocate(); fine.deallocate() }
-        // 90th percentile per block from a 0.25-level histogram (no sorting). Counts are
-        // integers, so even and odd columns can count into two histograms (no chain of
-        // increments on one bin) and be added up exactly.
-        let bins = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * 513)
-        defer { bins.deallocate() }
-        let binIndex = UnsafeMutablePointer<Int32>.allocate(capacity: bs + 8)
-        defer { binIndex.deallocate() }
-        d.p.withUnsafeBufferPointer { cb in
-            let even = bins, odd = bins + 513
-            for by in 0..<rows {
-                for r in 0..<bs { salRows.row(by * bs + r, into: band + r * w); fineRows.row(by * bs + r, into: fine + r * w) }
-                for bx in 0..<cols {
-                    bins.initialize(repeating: 0, count: 2 * 513)
-                    var ss8 = SIMD8<Float>(repeating: 0), ssTail: Float = 0
-                    let x0 = bx * bs
-                    for r in 0..<bs {
-                        let frow = fine + r * w + x0, srow = band + r * w + x0
-                        // min(512, Int(4·g)) for the row's pixels of this block, eight at a time.
-                        var x = 0
-                        while x + 8 <= bs {
-                            var q = ColorSpace.floor8(load8(frow, x) * 4)
-                            q = q.replacing(with: 512, where: q .> 512)
-                            UnsafeMutableRawPointer(binIndex + x).storeBytes(of: ColorSpace.int8(q), as: SIMD8<Int32>.self)
-                            ss8 += load8(srow, x)
-                            x += 8
-                        }
-                        while x < bs { binIndex[x] = Int32(min(512, Int(frow[x] * 4))); ssTail += srow[x]; x += 1 }
-                        x = 0
-                        while x + 2 <= bs { even[Int(binIndex[x])] += 1; odd[Int(binIndex[x + 1])] += 1; x += 2 }
-                        if x < bs { even[Int(binIndex[x])] += 1 }
-                    }
-                    s[by * cols + bx] = (ss8.sum() + ssTail) / Float(bs * bs)
-                    let target = Int(Float(bs * bs) * 0.9)
-                    var acc = 0, k = 0
-                    while k < 512 && acc + Int(even[k] + odd[k]) <= target { acc += Int(even[k] + odd[k]); k += 1 }
-                    let f = (Float(k) + 0.5) / 4
-                    var cmax: Float = 0
-                    for cy in (by * bs / 4)..<min(d.h, (by + 1) * bs / 4) {
-                        for cx in (bx * bs / 4)..<min(d.w, (bx + 1) * bs / 4) { cmax = max(cmax, cb[cy * d.w + cx]) }
-                    }
-                    guard cmax >= 6 + 2 * sigma else { continue }
-                    let fc = max(0, f * f - 4 * sigma * sigma).squareRoot()
-                    idx[by * cols + bx] = min(1.5, fc / cmax)
+    /// Block side (px) for an image of `w`×`h`: about 1/24 of the long side, a multiple of 4.
+    static func blockSize(_ w: Int, _ h: Int) -> Int { max(8, (max(w, h) / 24 + 3) / 4 * 4) }
+
+    /// From each block's 90th-percentile bin `p90` of a 0.25-level histogram of the fine gradient.
+    init(cols: Int, rows: Int, size bs: Int, p90: [Int], saliency: [Float], coarse: (p: [Float], w: Int, h: Int), sigma: Float) {
+        self.cols = cols; self.rows = rows; size = bs; self.saliency = saliency
+        var idx = [Float?](repeating: nil, count: cols * rows)
+        for by in 0..<rows {
+            for bx in 0..<cols {
+                let f = (Float(p90[by * cols + bx]) + 0.5) / 4
+                var cmax: Float = 0
+                for cy in (by * bs / 4)..<min(coarse.h, (by + 1) * bs / 4) {
+                    for cx in (bx * bs / 4)..<min(coarse.w, (bx + 1) * bs / 4) { cmax = max(cmax, coarse.p[cy * coarse.w + cx]) }
                 }
+                guard cmax >= 6 + 2 * sigma else { continue }
+                let fc = max(0, f * f - 4 * sigma * sigma).squareRoot()
+                idx[by * cols + bx] = min(1.5, fc / cmax)
             }
         }
-        index = idx; saliency = s
+        index = idx
     }
 }
 
@@ -88,7 +51,7 @@ public struct FocusFactor: AssessmentFactor {
     public init() {}
 
     public func assess(_ ctx: AnalysisContext) -> FactorResult {
-        let b = BlockSharpness(ctx)
+        let b = ctx.subjectDetail.blocks
         var subjW = [Float](repeating: 0, count: b.index.count)
         if !ctx.faces.isEmpty {
             for f in ctx.faces {

@@ -12,8 +12,15 @@ enum NoiseEstimator {
     /// ([1 −2 1]ᵀ ⊗ [1 −2 1]): per row a vertical second difference, then a horizontal one, on
     /// the three planes (three rows of Cb and Cr in a ring, luma from the plane being built),
     /// eight pixels at a time; the block sums then run pixel by pixel in block order.
-    static func lumaAndNoise(_ img: RGBImage) -> (luma: [Float], noise: NoiseLevels) {
+    ///
+    /// The same pass also box-averages the luma by 4 (`Planes.downsample(luma, by: 4)`, summed
+    /// in that function's order), the input of the coarse gradient.
+    static func lumaAndNoise(_ img: RGBImage) -> (luma: [Float], noise: NoiseLevels, quarter: (p: [Float], w: Int, h: Int)) {
         let w = img.width, h = img.height, bs = 8
+        // The by-4 box average: rows 4·oy … 4·oy + 3 add into output row oy, column by column.
+        let qw = max(1, w / 4), qh = max(1, h / 4)
+        var quarter = [Float](repeating: 0, count: qw * qh)
+        let boxable = w >= 4 && h >= 4
         // Blocks start every 8 px while a full block plus one pixel of margin fits.
         var nbx = 0
         while nbx * bs + bs < w { nbx += 1 }
@@ -33,7 +40,7 @@ enum NoiseEstimator {
         let vY = ring + 6 * w, vB = vY + w, vR = vB + w, ry = vR + w, rc = ry + w
         var accY = [Float](repeating: 0, count: max(1, nbx)), accC = accY, accM = accY
         let luma = [Float](unsafeUninitializedCapacity: w * h) { lp, count in
-            img.pixels.withUnsafeBufferPointer { pb in
+            img.pixels.withUnsafeBufferPointer { pb in quarter.withUnsafeMutableBufferPointer { qb in
             accY.withUnsafeMutableBufferPointer { ay in accC.withUnsafeMutableBufferPointer { ac in accM.withUnsafeMutableBufferPointer { am in
                 let p = pb.baseAddress!, L = lp.baseAddress!
                 for y in 0..<h {
@@ -53,6 +60,27 @@ enum NoiseEstimator {
                             for k in 0..<(w - x) { Ly[x + k] = lv[k]; Cb[x + k] = bv[k]; Cr[x + k] = rv[k] }
                         }
                         x += 8
+                    }
+                    if boxable && y < 4 * qh {
+                        // Columns 4k … 4k + 3 of sixteen are the even/odd halves of halves; each
+                        // output adds its sixteen values row by row, left to right, from 0.
+                        let q = qb.baseAddress! + (y / 4) * qw
+                        var ox = 0
+                        while ox + 4 <= qw {
+                            let v = UnsafeRawPointer(Ly).loadUnaligned(fromByteOffset: 16 * ox, as: SIMD16<Float>.self)
+                            let ev = v.evenHalf, od = v.oddHalf
+                            var acc = UnsafeRawPointer(q + ox).loadUnaligned(as: SIMD4<Float>.self)
+                            acc += ev.evenHalf; acc += od.evenHalf; acc += ev.oddHalf; acc += od.oddHalf
+                            UnsafeMutableRawPointer(q + ox).storeBytes(of: acc, as: SIMD4<Float>.self)
+                            ox += 4
+                        }
+                        while ox < qw {
+                            var acc = q[ox]
+                            for dx in 0..<4 { acc += Ly[4 * ox + dx] }
+                            q[ox] = acc
+                            ox += 1
+                        }
+                        if y % 4 == 3 { for k in 0..<qw { q[k] = q[k] * (1 / Float(16)) } }
                     }
                     // Row yy = y − 1 has both neighbours now; it is measured if it lies in a block row.
                     let yy = y - 1
@@ -98,13 +126,15 @@ enum NoiseEstimator {
                         if mean > 12 && mean < 243 { blocks.append((k * ay[b] / n, k * ac[b] / (2 * n))) }
                     }
                 }
-            } } } }
+            } } } } }
             count = w * h
         }
-        guard !blocks.isEmpty else { return (luma, NoiseLevels(luma: 0, chroma: 0)) }
+        // Images narrower or lower than 4 px: as `Planes.downsample` does them.
+        let box = boxable ? (quarter, qw, qh) : Planes.downsample(luma, w, h, by: 4)
+        guard !blocks.isEmpty else { return (luma, NoiseLevels(luma: 0, chroma: 0), box) }
         var sy = blocks.map(\.sy), sc = blocks.map(\.sc)
         let q = max(0, Int(Double(blocks.count) * 0.1) - 1)
-        return (luma, NoiseLevels(luma: Double(Planes.kthSmallest(&sy, q)), chroma: Double(Planes.kthSmallest(&sc, q))))
+        return (luma, NoiseLevels(luma: Double(Planes.kthSmallest(&sy, q)), chroma: Double(Planes.kthSmallest(&sc, q))), box)
     }
 }
 

@@ -192,15 +192,19 @@ enum Planes {
         src.withUnsafeBufferPointer { sb in tmp.withUnsafeMutableBufferPointer { tb in
         out.withUnsafeMutableBufferPointer { ob in k.withUnsafeBufferPointer { kb in
             let s = sb.baseAddress!, t = tb.baseAddress!, o = ob.baseAddress!, kk = kb.baseAddress!
-            // Horizontal: interior columns r..<(w − r) need no clamping. Sixteen outputs per
-            // pass over the taps (two independent sums in flight), then eight, then one.
-            let lo = min(w, r), hi = max(lo, w - r)
+            // Horizontal, on a copy of the row padded with r copies of its end pixels on each
+            // side (so every output, border or not, is the plain sum over its taps). Sixteen
+            // outputs per pass over the taps (two independent sums in flight), then eight, then one.
+            let padded = UnsafeMutablePointer<Float>.allocate(capacity: w + 2 * r + 16)
+            defer { padded.deallocate() }
             for y in 0..<h {
                 let srow = s + y * w, trow = t + y * w
-                var x = lo
-                while x + 16 <= hi {
+                for i in 0..<r { padded[i] = srow[0]; padded[r + w + i] = srow[w - 1] }
+                (padded + r).update(from: srow, count: w)
+                var x = 0
+                while x + 16 <= w {
                     var a0 = SIMD8<Float>(repeating: 0), a1 = a0
-                    let base = UnsafeRawPointer(srow + x - r)
+                    let base = UnsafeRawPointer(padded + x)
                     for i in 0..<taps {
                         let ki = kk[i]
                         a0 += ki * base.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
@@ -209,26 +213,19 @@ enum Planes {
                     store8(a0, trow, x); store8(a1, trow, x + 8)
                     x += 16
                 }
-                while x + 8 <= hi {
+                while x + 8 <= w {
                     var acc = SIMD8<Float>(repeating: 0)
-                    let base = UnsafeRawPointer(srow + x - r)
+                    let base = UnsafeRawPointer(padded + x)
                     for i in 0..<taps { acc += kk[i] * base.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) }
                     store8(acc, trow, x)
                     x += 8
                 }
-                while x < hi {
+                while x < w {
                     var acc: Float = 0
-                    for i in 0..<taps { acc += kk[i] * srow[x - r + i] }
+                    for i in 0..<taps { acc += kk[i] * padded[x + i] }
                     trow[x] = acc
                     x += 1
                 }
-                @inline(__always) func clamped(_ x: Int) {
-                    var acc: Float = 0
-                    for i in -r...r { acc += kk[i + r] * srow[min(w - 1, max(0, x + i))] }
-                    trow[x] = acc
-                }
-                for x in 0..<lo { clamped(x) }
-                for x in hi..<w { clamped(x) }
             }
             // Vertical: source rows clamped to the image.
             for y in 0..<h {

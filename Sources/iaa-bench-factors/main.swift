@@ -73,9 +73,14 @@ if args.count >= 4 && args[1] == "--loop", let n = Int(args[2]) {
         let image = try Photo(path: args[3]).proxy(longSide: args.count > 4 ? Int(args[4]) ?? 1024 : 1024)
         let factors = Assessor.classicalFactors(visuals: false)
         var t: [Double] = []
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        let faults0 = usage.ru_minflt
         for _ in 0..<n { t.append(time { _ = Assessor(factors: factors).assess(AnalysisContext(image: image)) }) }
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         let s = t.sorted()
-        FileHandle.standardError.write(Data(String(format: "classical assessment (no visuals): min %.2f ms, median %.2f ms of %d (thread CPU time)\n", s[0], s[s.count / 2], n).utf8))
+        FileHandle.standardError.write(Data(String(format: "classical assessment (no visuals): min %.2f ms, median %.2f ms of %d (thread CPU time), %d page faults each\n",
+                                                   s[0], s[s.count / 2], n, Int(usage.ru_minflt - faults0) / n).utf8))
     } catch { FileHandle.standardError.write(Data("\(error)\n".utf8)); exit(1) }
     exit(0)
 }
