@@ -159,12 +159,16 @@ public final class AnalysisContext: @unchecked Sendable {
         cached("L/\(factor)") { Planes.downsample(tone.L, width, height, by: factor) }
     }
 
-    /// Rec. 601 luma of the encoded values, 0…255 (the JPEG/BRISQUE luma).
-    /// Built in the same pass over the rows as the noise estimate (see `NoiseEstimator`).
-    public var luma: [Float] { lumaAndNoise.luma }
-
-    private var lumaAndNoise: (luma: [Float], noise: NoiseLevels, quarter: (p: [Float], w: Int, h: Int)) {
-        cached("lumaAndNoise") { NoiseEstimator.lumaAndNoise(image) }
+    /// Rec. 601 luma of the encoded values, 0…255 (the JPEG/BRISQUE luma). The factors do not
+    /// read this plane: `DetailPass` computes the rows as it walks the image.
+    public var luma: [Float] {
+        cached("luma") {
+            let w = width, h = height
+            return [Float](unsafeUninitializedCapacity: w * h) { out, count in
+                image.pixels.withUnsafeBufferPointer { p in for y in 0..<h { Planes.lumaRow(p.baseAddress!, y, w, h, out.baseAddress! + y * w) } }
+                count = w * h
+            }
+        }
     }
 
     /// Gradient energy at the proxy scale and at 1/4 of it.
@@ -175,23 +179,17 @@ public final class AnalysisContext: @unchecked Sendable {
         }
     }
 
-    /// `detail.coarse` on its own (the factors compute the fine rows as they walk the image,
-    /// see `fineRows`, instead of storing a full-size plane).
-    var coarseDetail: (p: [Float], w: Int, h: Int) {
-        cached("coarseDetail") {
-            let d = lumaAndNoise.quarter  // the luma box-averaged by 4, from the luma pass
-            return (Planes.gradientMagnitude(d.p, d.w, d.h), d.w, d.h)
-        }
-    }
+    /// One walk down the proxy's rows for every full-resolution measurement (see `DetailPass`).
+    var detailPass: DetailPass { cached("detailPass") { DetailPass(self) } }
+
+    /// `detail.coarse` on its own, from the detail pass.
+    var coarseDetail: (p: [Float], w: Int, h: Int) { detailPass.coarse }
 
     /// The fine gradient under the saliency map (sharpness and focus; see `SubjectDetail`).
-    var subjectDetail: SubjectDetail { cached("subjectDetail") { SubjectDetail(self) } }
+    var subjectDetail: SubjectDetail { detailPass.subject }
 
-    /// Rows of `detail.fine`, computed on demand from the luma (the same values).
-    func fineRows() -> GradientRows { GradientRows(luma, width, height) }
-
-    /// Luma and chroma noise, estimated once (noise, sharpness and artifact factors share it).
-    public var noise: NoiseLevels { lumaAndNoise.noise }
+    /// Luma and chroma noise, estimated once (noise, sharpness and focus share it).
+    public var noise: NoiseLevels { detailPass.noise }
 
     /// Saliency at the proxy size, 0…1 (max 1). Faces dominate when given; otherwise spectral
     /// residual, colour distinctness and local contrast under a centre prior.
@@ -220,6 +218,34 @@ public final class AnalysisContext: @unchecked Sendable {
     /// The same cues without the centre prior (long side 64), for judging where the subject is placed.
     public var placementSaliency: SaliencyMap {
         cached("placementSaliency") { let r = reduced; return r === self ? Saliency.compute(self, centrePrior: false) : r.placementSaliency }
+    }
+
+    /// The planes the classical factors share, in dependency order. They are built lazily by
+    /// the first factor that needs one; `prepare(_:)` builds one ahead of time (the benchmark
+    /// times them one by one this way).
+    public enum SharedPlane: String, CaseIterable, Sendable {
+        /// The 512-px reduced image.
+        case reducedImage = "reduced image"
+        /// Reduced: L*, C*, Y, hue bins, saliency-grid L*a*b*.
+        case tone = "reduced tone channels"
+        /// Reduced: the 64-px saliency maps (with and without the centre prior).
+        case saliency = "saliency maps"
+        /// Reduced: L*/2 and the straight-line statistics.
+        case lines = "line statistics"
+        /// Full proxy, one walk down its rows: noise, coarse gradient, the fine gradient under the
+        /// saliency (sharpness, focus), artifact statistics.
+        case detailPass = "full-resolution detail pass"
+    }
+
+    /// Builds `plane` now (and what it depends on) instead of when a factor first asks for it.
+    public func prepare(_ plane: SharedPlane) {
+        switch plane {
+        case .reducedImage: _ = reduced
+        case .tone: _ = reduced.tone
+        case .saliency: _ = coarseSaliency; _ = placementSaliency
+        case .lines: _ = reduced.lines
+        case .detailPass: _ = detailPass
+        }
     }
 
     /// Long side (pixels) of the context the tone, colour and layout factors analyse; default 512.

@@ -24,7 +24,7 @@ public struct ArtifactFactor: AssessmentFactor {
     public init() {}
 
     public func assess(_ ctx: AnalysisContext) -> FactorResult {
-        let (block, banding, ringing) = Self.measure(ctx)
+        let (block, banding, ringing) = ctx.detailPass.artifact
         let index = block + 0.5 * banding
         let level = 4 - levelFor(index, thresholds: [0.15, 0.45])
         let score = 10 * min(1, max(0, 1 - index / 0.8))
@@ -43,33 +43,40 @@ public struct ArtifactFactor: AssessmentFactor {
                                      Measurement("ringing", ringing, "excess")])
     }
 
-    /// Blockiness, banding share and ringing from one walk down the luma rows: each row is
-    /// read once (with the rows around it still in cache) for the steps across and below it, the
-    /// 16-row band it closes, and the ringing classes of the row two above it.
-    static func measure(_ ctx: AnalysisContext) -> (blockiness: Double, banding: Double, ringing: Double) {
-        let w = ctx.width, h = ctx.height, fine = ctx.fineRows()
-        var steps = BlockSteps()
-        var bands = BandingCount()
-        var ring = RingingSums(width: w)
-        ctx.luma.withUnsafeBufferPointer { sb in
-            let s = sb.baseAddress!
-            for yy in 0..<h {
-                steps.addRow(s, yy, w, h)
-                if yy % 16 == 15 { bands.addBand(s, yy - 15, w) }
-                if w > 4 && h > 4 { ring.addRow(yy, s, fine, w, h) }
-            }
+    /// Blockiness, banding share and ringing, fed row by row by `DetailPass`: each luma row serves
+    /// the steps across and below it and the 16-row band it closes; each gradient row, the
+    /// ringing classes of the row two above it.
+    struct Accumulator {
+        let width: Int, height: Int
+        private var steps = BlockSteps(), bands = BandingCount(), ring: RingingSums
+
+        init(width w: Int, height h: Int) { width = w; height = h; ring = RingingSums(width: w) }
+
+        /// Luma row `y` (rows in increasing order); `luma(r)` gives any of the last 16 rows.
+        mutating func addLumaRow(_ y: Int, _ luma: (Int) -> UnsafePointer<Float>) {
+            steps.addRow(luma(y), y >= 1 ? luma(y - 1) : nil, width)
+            if y % 16 == 15 { bands.addBand((0..<16).map { luma(y - 15 + $0) }, width) }
         }
-        return (steps.blockiness(w, h), bands.share, ring.ratio)
+
+        /// Gradient row `g` (rows 0 … h − 1 in increasing order, after luma row g + 1).
+        mutating func addGradientRow(_ g: Int, _ gradient: UnsafePointer<Float>, _ luma: (Int) -> UnsafePointer<Float>) {
+            guard width > 4 && height > 4 else { return }
+            ring.addRow(g, gradient, luma, width, height)
+        }
+
+        var values: (blockiness: Double, banding: Double, ringing: Double) { (steps.blockiness(width, height), bands.share, ring.ratio) }
     }
 
     /// Luma steps between neighbours, summed by phase mod 8 (across columns) and by row phase
     /// (across rows), capped at 24 levels so real edges do not dominate.
     struct BlockSteps {
         var hs = [Double](repeating: 0, count: 8), vs = [Double](repeating: 0, count: 8), vn = [Double](repeating: 0, count: 8)
+        /// Rows added after the first (the row index of the last row added).
+        var rowsBelow = 0
 
-        /// Row `yy`'s steps to its right neighbours, and the steps from the row above to it.
-        mutating func addRow(_ s: UnsafePointer<Float>, _ yy: Int, _ w: Int, _ h: Int) {
-            let cap = SIMD8<Float>(repeating: 24), row = s + yy * w
+        /// A row's steps to its right neighbours, and the steps from the row above (if any) to it.
+        mutating func addRow(_ row: UnsafePointer<Float>, _ above: UnsafePointer<Float>?, _ w: Int) {
+            let cap = SIMD8<Float>(repeating: 24)
             // Eight consecutive steps are the eight phases, so lane k sums phase k in the same
             // order as a scalar loop would.
             var acc = SIMD8<Float>(repeating: 0)
@@ -81,9 +88,9 @@ public struct ArtifactFactor: AssessmentFactor {
             }
             while x < w - 1 { acc[x & 7] += min(24, abs(row[x + 1] - row[x])); x += 1 }
             for k in 0..<8 { hs[k] += Double(acc[k]) }
-            guard yy >= 1 else { return }
+            guard let above else { return }
+            rowsBelow += 1
             // Steps across rows, summed per row (eight partial sums, then added up).
-            let above = row - w
             var acc8 = SIMD8<Float>(repeating: 0)
             x = 0
             while x + 8 <= w {
@@ -94,7 +101,8 @@ public struct ArtifactFactor: AssessmentFactor {
             var sum: Float = 0
             for k in 0..<8 { sum += acc8[k] }
             while x < w { sum += min(24, abs(row[x] - above[x])); x += 1 }
-            vs[(yy - 1) & 7] += Double(sum); vn[(yy - 1) & 7] += Double(w)
+            // The step from row yy − 1 to row yy counts for row phase (yy − 1) mod 8.
+            vs[(rowsBelow - 1) & 7] += Double(sum); vn[(rowsBelow - 1) & 7] += Double(w)
         }
 
         /// The strongest phase's mean step against the other seven (best phase: a cropped JPEG
@@ -116,15 +124,16 @@ public struct ArtifactFactor: AssessmentFactor {
     struct BandingCount {
         var smooth = 0, banded = 0
 
-        mutating func addBand(_ s: UnsafePointer<Float>, _ by: Int, _ w: Int) {
+        /// The band of the 16 rows `rows` (top to bottom).
+        mutating func addBand(_ rows: [UnsafePointer<Float>], _ w: Int) {
             let bs = 16
             var bx = 0
             while bx + bs <= w {
                 // Range first (eight columns at a time): most blocks are textured and need no more.
-                var lo8 = load8(s + by * w, bx), hi8 = lo8
-                for yy in by..<(by + bs) {
+                var lo8 = load8(rows[0], bx), hi8 = lo8
+                for r in rows {
                     for half in [bx, bx + 8] {
-                        let v = load8(s + yy * w, half)
+                        let v = load8(r, half)
                         lo8 = lo8.replacing(with: v, where: v .< lo8); hi8 = hi8.replacing(with: v, where: v .> hi8)
                     }
                 }
@@ -134,9 +143,9 @@ public struct ArtifactFactor: AssessmentFactor {
                 if range >= 2 && range <= 12 {
                     smooth += 1
                     var zeros = 0, steps = 0, bigSteps = 0
-                    for yy in by..<(by + bs) {
+                    for r in rows {
                         for xx in bx..<(bx + bs - 1) {
-                            let d = abs(s[yy * w + xx + 1] - s[yy * w + xx])
+                            let d = abs(r[xx + 1] - r[xx])
                             if d < 0.5 { zeros += 1 } else { steps += 1; if d >= 1.5 { bigSteps += 1 } }
                         }
                     }
@@ -172,8 +181,9 @@ public struct ArtifactFactor: AssessmentFactor {
 
         init(width w: Int) { owner = Buffer(w); edges = owner.edges; grad = owner.grad }
 
-        /// Takes in row `y` (its gradient and edges); classifies row y − 2 once rows y − 4 … y exist.
-        mutating func addRow(_ y: Int, _ s: UnsafePointer<Float>, _ fine: GradientRows, _ w: Int, _ h: Int) {
+        /// Takes in gradient row `y` (`gradient`), classifies row y − 2 once rows y − 4 … y are in;
+        /// `luma(r)` gives luma row r (rows y − 3 … y − 1 are read).
+        mutating func addRow(_ y: Int, _ gradient: UnsafePointer<Float>, _ luma: (Int) -> UnsafePointer<Float>, _ w: Int, _ h: Int) {
             @inline(__always) func edgeRow(_ yy: Int) -> UnsafeMutablePointer<UInt32> { edges + (yy % 5) * w }
             @inline(__always) func gradRow(_ yy: Int) -> UnsafeMutablePointer<Float> { grad + (yy % 5) * w }
             @inline(__always) func mask8(_ p: UnsafePointer<UInt32>, _ i: Int) -> SIMD8<UInt32> {
@@ -183,7 +193,7 @@ public struct ArtifactFactor: AssessmentFactor {
             let on = SIMD8<UInt32>(repeating: .max), off = SIMD8<UInt32>(repeating: 0)
             do {
                 let e = edgeRow(y), gr = gradRow(y)
-                fine.row(y, into: gr)
+                gr.update(from: gradient, count: w)
                 var x = 0
                 while x + 8 <= w {
                     UnsafeMutableRawPointer(e + x).storeBytes(of: off.replacing(with: on, where: load8(gr, x) .> strong), as: SIMD8<UInt32>.self)
@@ -196,14 +206,14 @@ public struct ArtifactFactor: AssessmentFactor {
             let vert = edges + 5 * w  // OR of rows yy − 1 … yy + 1
             let e0 = edgeRow(yy), eu = edgeRow(yy - 1), ed = edgeRow(yy + 1), eu2 = edgeRow(yy - 2), ed2 = edgeRow(yy + 2)
             for x in 0..<w { vert[x] = eu[x] | e0[x] | ed[x] }
-            let gr = gradRow(yy), sr = s + yy * w
+            let gr = gradRow(yy), sr = luma(yy), su = luma(yy - 1), sd = luma(yy + 1)
             var nE = SIMD8<Float>(repeating: 0), fE = nE, nN = nE, fN = nE
             var x = 2
             while x + 8 <= w - 2 {
                 let within2 = mask8(vert, x - 1) | mask8(vert, x) | mask8(vert, x + 1)
                     | mask8(e0, x - 2) | mask8(e0, x + 2) | mask8(eu2, x) | mask8(ed2, x)
                 let isFlat = load8(gr, x) .< flat  // also excludes edge pixels (g > 30)
-                let lap = abs8(4 * load8(sr, x) - load8(sr, x - 1) - load8(sr, x + 1) - load8(sr - w, x) - load8(sr + w, x))
+                let lap = abs8(4 * load8(sr, x) - load8(sr, x - 1) - load8(sr, x + 1) - load8(su, x) - load8(sd, x))
                 // Lanes are all ones or all zeros: a mask as it is (integer compares are not vectorised).
                 let edgeNear = unsafeBitCast(within2, to: SIMDMask<SIMD8<Int32>>.self)
                 let near = isFlat .& edgeNear, far = isFlat .& .!edgeNear
@@ -217,7 +227,7 @@ public struct ArtifactFactor: AssessmentFactor {
             while x < w - 2 {
                 if gr[x] < 8 {
                     let within2 = vert[x - 1] | vert[x] | vert[x + 1] | e0[x - 2] | e0[x + 2] | eu2[x] | ed2[x]
-                    let lap = Double(abs(4 * sr[x] - sr[x - 1] - sr[x + 1] - sr[x - w] - sr[x + w]))
+                    let lap = Double(abs(4 * sr[x] - sr[x - 1] - sr[x + 1] - su[x] - sd[x]))
                     if within2 != 0 { nearE += lap; nearN += 1 } else { farE += lap; farN += 1 }
                 }
                 x += 1

@@ -11,20 +11,20 @@ extension ColorSpace {
     static let fTable: [Float] = (0...fKnots).map { f(Float($0) / Float(fKnots)) }
 
     /// ⌊x⌋ for 0 ≤ x < 2²²: adding 2²³ rounds to an integer, subtracting it back is exact.
-    @inline(__always) static func floor8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    @_transparent static func floor8(_ x: SIMD8<Float>) -> SIMD8<Float> {
         let big = SIMD8<Float>(repeating: 8_388_608)
         let r = (x + big) - big
         return r.replacing(with: r - 1, where: r .> x)
     }
 
     /// The integers of `v` (whole numbers 0 ≤ v < 2²²) as Int32, from the bits of v + 2²³.
-    @inline(__always) static func int8(_ v: SIMD8<Float>) -> SIMD8<Int32> {
+    @_transparent static func int8(_ v: SIMD8<Float>) -> SIMD8<Int32> {
         unsafeBitCast(v + SIMD8<Float>(repeating: 8_388_608), to: SIMD8<Int32>.self) &- 0x4B00_0000
     }
 
     /// `fTable` lookup of v ≥ 0 (XYZ of linear light): clamp to 1, interpolate between the two
     /// knots around it. (The scalar path's max(v, 0) is v here: every term of X, Y, Z is ≥ 0.)
-    @inline(__always) static func f8(_ v: SIMD8<Float>, _ t: UnsafePointer<Float>) -> SIMD8<Float> {
+    @_transparent static func f8(_ v: SIMD8<Float>, _ t: UnsafePointer<Float>) -> SIMD8<Float> {
         // As `min(v, 1)` (min picks 1 when 1 < v).
         let c = v.replacing(with: 1, where: v .> 1)
         let x = c * Float(fKnots)
@@ -38,7 +38,7 @@ extension ColorSpace {
     }
 
     /// Linear-light R, G, B of eight interleaved 8-bit pixels at `p` (`linearLUT` at `lut`).
-    @inline(__always) static func linear8(_ p: UnsafePointer<UInt8>, _ lut: UnsafePointer<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+    @_transparent static func linear8(_ p: UnsafePointer<UInt8>, _ lut: UnsafePointer<Float>) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
         @inline(__always) func channel(_ c: Int) -> SIMD8<Float> {
             SIMD8<Float>(lut[Int(p[c])], lut[Int(p[3 + c])], lut[Int(p[6 + c])], lut[Int(p[9 + c])],
                          lut[Int(p[12 + c])], lut[Int(p[15 + c])], lut[Int(p[18 + c])], lut[Int(p[21 + c])])
@@ -48,7 +48,7 @@ extension ColorSpace {
 
     /// CIELab L*, a*, b* and the luminance Y of eight interleaved 8-bit sRGB pixels at `p`
     /// (the XYZ matrix and white point of `lab(_:_:_:)`, f from `fTable` at `table`).
-    @inline(__always) static func lab8(_ p: UnsafePointer<UInt8>, _ lut: UnsafePointer<Float>, _ table: UnsafePointer<Float>)
+    @_transparent static func lab8(_ p: UnsafePointer<UInt8>, _ lut: UnsafePointer<Float>, _ table: UnsafePointer<Float>)
         -> (L: SIMD8<Float>, a: SIMD8<Float>, b: SIMD8<Float>, y: SIMD8<Float>) {
         let (r, g, b) = linear8(p, lut)
         let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) * (1 / xn)
@@ -59,7 +59,7 @@ extension ColorSpace {
     }
 
     /// `hueDegrees(a:b:)` of eight (a*, b*) pairs, with selects instead of branches.
-    @inline(__always) static func hue8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    @_transparent static func hue8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
         let ax = abs8(a), ay = abs8(b)
         let steep = ay .> ax
         // max(ax, ay) and min(ax, ay) as the scalar functions pick them.
@@ -85,7 +85,7 @@ extension ColorSpace {
     /// bits, the mantissa m ∈ [√½, √2) by the series ln m = 2·atanh(s), s = (m − 1)/(m + 1),
     /// |s| ≤ 0.172, to s⁹ (truncation below 1e-9). For the exposure key, an average of a
     /// megapixel of logarithms: a call to `log2f` per pixel was that factor's whole cost.
-    @inline(__always) static func log2x8(_ v: SIMD8<Float>) -> SIMD8<Float> {
+    @_transparent static func log2x8(_ v: SIMD8<Float>) -> SIMD8<Float> {
         let bits = unsafeBitCast(v, to: SIMD8<UInt32>.self)
         var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: SIMD8<Float>.self)  // 1 ≤ m < 2
         // The biased exponent as a float: 2²³ + e has the bits 0x4B000000 | e.

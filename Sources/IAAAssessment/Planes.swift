@@ -112,20 +112,17 @@ enum Planes {
             for oy in 0..<oh {
                 let y0 = ys[oy], y1 = min(h, max(y0 + 1, ys[oy + 1]))
                 if halving && y1 - y0 <= 2 {
+                    // Sum the (one or two) rows sample by sample (vectorised), then each output
+                    // channel adds its two columns' sums: ⌊(sum + n/2) / n⌋ with n = 4 or 2.
                     let r0 = sp + y0 * rowLen, r1 = sp + (y1 - 1) * rowLen, d = o.baseAddress! + oy * ow * 3
-                    if y1 - y0 == 2 {
-                        for k in 0..<ow {
-                            let i = 6 * k
-                            for c in 0..<3 {
-                                let sum = UInt32(r0[i + c]) &+ UInt32(r0[i + 3 + c]) &+ UInt32(r1[i + c]) &+ UInt32(r1[i + 3 + c])
-                                d[3 * k + c] = UInt8(truncatingIfNeeded: (sum &+ 2) >> 2)
-                            }
-                        }
-                    } else {
-                        for k in 0..<ow {
-                            let i = 6 * k
-                            for c in 0..<3 { d[3 * k + c] = UInt8(truncatingIfNeeded: (UInt32(r0[i + c]) &+ UInt32(r0[i + 3 + c]) &+ 1) >> 1) }
-                        }
+                    let two = y1 - y0 == 2
+                    if two { for k in 0..<rowLen { ap[k] = UInt32(r0[k]) &+ UInt32(r1[k]) } } else { for k in 0..<rowLen { ap[k] = UInt32(r0[k]) } }
+                    let half: UInt32 = two ? 2 : 1, shift: UInt32 = two ? 2 : 1
+                    for k in 0..<ow {
+                        let i = 6 * k
+                        d[3 * k] = UInt8(truncatingIfNeeded: (ap[i] &+ ap[i + 3] &+ half) >> shift)
+                        d[3 * k + 1] = UInt8(truncatingIfNeeded: (ap[i + 1] &+ ap[i + 4] &+ half) >> shift)
+                        d[3 * k + 2] = UInt8(truncatingIfNeeded: (ap[i + 2] &+ ap[i + 5] &+ half) >> shift)
                     }
                     continue
                 }
@@ -280,7 +277,13 @@ enum Planes {
     /// One row of `gradientMagnitude`: `row` points at the row's first pixel (the rows above and
     /// below must exist); writes columns 1..<(w − 1) of `out`.
     @inline(__always) static func gradientRow(_ row: UnsafePointer<Float>, _ w: Int, _ out: UnsafeMutablePointer<Float>) {
-        let up = UnsafeRawPointer(row - w), down = UnsafeRawPointer(row + w), mid = UnsafeRawPointer(row)
+        gradientRow(up: row - w, mid: row, down: row + w, w, out)
+    }
+
+    /// `gradientRow` from the three rows wherever they are.
+    @inline(__always) static func gradientRow(up upRow: UnsafePointer<Float>, mid row: UnsafePointer<Float>, down downRow: UnsafePointer<Float>,
+                                              _ w: Int, _ out: UnsafeMutablePointer<Float>) {
+        let up = UnsafeRawPointer(upRow), down = UnsafeRawPointer(downRow), mid = UnsafeRawPointer(row)
         var x = 1
         while x + 8 <= w - 1 {
             let gx = (mid.loadUnaligned(fromByteOffset: 4 * (x + 1), as: SIMD8<Float>.self)
@@ -291,9 +294,22 @@ enum Planes {
             x += 8
         }
         while x < w - 1 {
-            let gx = (row[x + 1] - row[x - 1]) * 0.5, gy = (row[x + w] - row[x - w]) * 0.5
+            let gx = (row[x + 1] - row[x - 1]) * 0.5, gy = (downRow[x] - upRow[x]) * 0.5
             out[x] = (gx * gx + gy * gy).squareRoot()
             x += 1
+        }
+    }
+
+    /// Row `y` of `RGBImage.luma601` (the same expression, eight pixels at a time) into `out`.
+    @inline(__always) static func lumaRow(_ p: UnsafePointer<UInt8>, _ y: Int, _ w: Int, _ h: Int, _ out: UnsafeMutablePointer<Float>) {
+        let src = p + 3 * w * y
+        var x = 0
+        while x < w {
+            // A group of eight reads 3·8 + 1 bytes: not past the image's last one.
+            let c = 3 * (w * y + x + 8) + 1 > 3 * w * h ? rgb8Padded(src + 3 * x, w - x) : rgb8(src + 3 * x)
+            let v = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b
+            if x + 8 <= w { store8(v, out, x) } else { for k in 0..<(w - x) { out[x + k] = v[k] } }
+            x += 8
         }
     }
 }

@@ -40,6 +40,13 @@ func processTime(_ body: () throws -> Void) rethrows -> Double {
     return cpuMs(CLOCK_PROCESS_CPUTIME_ID) - t0
 }
 
+/// Minor page faults of the process so far.
+func minorFaults() -> Int {
+    var u = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
+    return Int(u.ru_minflt)
+}
+
 /// `--values`: one TSV row per photo and factor (raw, score, level, measurements), with and
 /// without visuals, so that two builds can be compared value by value.
 func dumpValues(_ args: [String]) throws {
@@ -73,14 +80,12 @@ if args.count >= 4 && args[1] == "--loop", let n = Int(args[2]) {
         let image = try Photo(path: args[3]).proxy(longSide: args.count > 4 ? Int(args[4]) ?? 1024 : 1024)
         let factors = Assessor.classicalFactors(visuals: false)
         var t: [Double] = []
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        let faults0 = usage.ru_minflt
+        let faults0 = minorFaults()
         for _ in 0..<n { t.append(time { _ = Assessor(factors: factors).assess(AnalysisContext(image: image)) }) }
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        let faults = minorFaults() - faults0
         let s = t.sorted()
         FileHandle.standardError.write(Data(String(format: "classical assessment (no visuals): min %.2f ms, median %.2f ms of %d (thread CPU time), %d page faults each\n",
-                                                   s[0], s[s.count / 2], n, Int(usage.ru_minflt - faults0) / n).utf8))
+                                                   s[0], s[s.count / 2], n, faults / n).utf8))
     } catch { FileHandle.standardError.write(Data("\(error)\n".utf8)); exit(1) }
     exit(0)
 }
@@ -112,51 +117,42 @@ do {
     let classicalFactors = Assessor.classicalFactors(visuals: false)
     _ = Assessor(factors: classicalFactors).assess(AnalysisContext(image: image))
     // Alternating, so both sides see the same machine.
-    var nimaTimes: [Double] = [], nimaProcess: [Double] = [], classicalTimes: [Double] = []
+    var nimaTimes: [Double] = [], nimaProcess: [Double] = [], classicalTimes: [Double] = [], classicalFaults: [Int] = []
     for _ in 0..<max(repeats, 5) {
         var t = 0.0
         nimaProcess.append(processTime { t = time { _ = nima.score(image) } })
         nimaTimes.append(t)
+        let f0 = minorFaults()
         classicalTimes.append(time { _ = Assessor(factors: classicalFactors).assess(AnalysisContext(image: image)) })
+        classicalFaults.append(minorFaults() - f0)
     }
     let nimaMs = median(nimaTimes), classical = median(classicalTimes)
     print("photo \(path) (\(info)), proxy \(image.width)×\(image.height), \(max(repeats, 5)) repeats, medians of thread CPU time")
     func row(_ name: String, _ ms: Double) {
-        print(name.padding(toLength: 26, withPad: " ", startingAt: 0)
+        print(name.padding(toLength: 30, withPad: " ", startingAt: 0)
               + String(format: "%9.2f ms  %6.2f× decode  %6.2f× NIMA", ms, ms / base, ms / nimaMs))
     }
-    print("decode proxy".padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%9.2f ms  (process CPU time, all libvips threads)", base))
+    print("decode proxy".padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: "%9.2f ms  (process CPU time, all libvips threads)", base))
     row("NIMA b1 t1 (baseline)", nimaMs)
-    print("  NIMA process CPU time".padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%9.2f ms  (≈ thread time: one thread did the work)", median(nimaProcess)))
+    print("  NIMA process CPU time".padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: "%9.2f ms  (≈ thread time: one thread did the work)", median(nimaProcess)))
     let planes = (0..<repeats).map { _ in
         time {
             let c = AnalysisContext(image: image)
-            _ = c.luma; _ = c.detail; _ = c.noise; _ = c.saliency
-            let r = c.reduced
-            _ = r.linear; _ = r.luminance; _ = r.lab
+            for p in AnalysisContext.SharedPlane.allCases { c.prepare(p) }
         }
     }
     row("shared planes (once)", median(planes))
-    // Each plane on its own (in dependency order, so each row is that plane's own cost).
-    // Full-proxy planes (detail factors) and the 512-px reduced context's planes (tone, colour, layout).
-    let planeSteps: [(String, (AnalysisContext) -> Void)] = [
-        ("luma", { _ = $0.luma }), ("detail", { _ = $0.detail }), ("noise", { _ = $0.noise }),
-        ("reduced image", { _ = $0.reduced }), ("reduced linear", { _ = $0.reduced.linear }),
-        ("reduced luminance", { _ = $0.reduced.luminance }), ("reduced lab", { _ = $0.reduced.lab }),
-        ("saliency", { _ = $0.saliency }),
-    ]
-    var perPlane = [[Double]](repeating: [], count: planeSteps.count)
+    // Each shared plane on its own (in dependency order, so each row is that plane's own cost).
+    var perPlane = [[Double]](repeating: [], count: AnalysisContext.SharedPlane.allCases.count)
     for _ in 0..<repeats {
         let c = AnalysisContext(image: image)
-        for (k, step) in planeSteps.enumerated() { perPlane[k].append(time { step.1(c) }) }
+        for (k, p) in AnalysisContext.SharedPlane.allCases.enumerated() { perPlane[k].append(time { c.prepare(p) }) }
     }
-    for (k, step) in planeSteps.enumerated() { row("  plane " + step.0, median(perPlane[k])) }
-    // Each factor on a context whose public planes are built (factor-private work is included).
+    for (k, p) in AnalysisContext.SharedPlane.allCases.enumerated() { row("  plane " + p.rawValue, median(perPlane[k])) }
+    // Each factor on a context whose shared planes are built (factor-private work is included).
     func prepared() -> AnalysisContext {
         let c = AnalysisContext(image: image)
-        _ = c.luma; _ = c.detail; _ = c.noise; _ = c.saliency
-        let r = c.reduced
-        _ = r.linear; _ = r.luminance; _ = r.lab
+        for p in AnalysisContext.SharedPlane.allCases { c.prepare(p) }
         return c
     }
     // Factors as `iaa-enhance score` runs them (no visuals; those are only for --explain).
@@ -165,6 +161,7 @@ do {
     }
     row("full assessment (fresh)", median((0..<repeats).map { _ in time { _ = Assessor().assess(AnalysisContext(image: image)) } }))
     row("  without visuals", classical)
+    print("  page faults per assessment".padding(toLength: 30, withPad: " ", startingAt: 0) + "\(classicalFaults.sorted()[classicalFaults.count / 2]) (median; fresh pages the kernel must zero)")
     print(String(format: "classical assessment (no visuals) / NIMA = %.2f (goal < 1)", classical / nimaMs))
 } catch {
     FileHandle.standardError.write(Data("\(error)\n".utf8))
