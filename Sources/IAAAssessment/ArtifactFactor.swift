@@ -207,20 +207,22 @@ public struct ArtifactFactor: AssessmentFactor {
             let e0 = edgeRow(yy), eu = edgeRow(yy - 1), ed = edgeRow(yy + 1), eu2 = edgeRow(yy - 2), ed2 = edgeRow(yy + 2)
             for x in 0..<w { vert[x] = eu[x] | e0[x] | ed[x] }
             let gr = gradRow(yy), sr = luma(yy), su = luma(yy - 1), sd = luma(yy + 1)
-            var nE = SIMD8<Float>(repeating: 0), fE = nE, nN = nE, fN = nE
+            let zero = SIMD8<Float>(repeating: 0)
+            var nE = zero, fE = zero, nN = zero, fN = zero
             var x = 2
             while x + 8 <= w - 2 {
                 let within2 = mask8(vert, x - 1) | mask8(vert, x) | mask8(vert, x + 1)
                     | mask8(e0, x - 2) | mask8(e0, x + 2) | mask8(eu2, x) | mask8(ed2, x)
                 let isFlat = load8(gr, x) .< flat  // also excludes edge pixels (g > 30)
                 let lap = abs8(4 * load8(sr, x) - load8(sr, x - 1) - load8(sr, x + 1) - load8(su, x) - load8(sd, x))
-                // Lanes are all ones or all zeros: a mask as it is (integer compares are not vectorised).
-                let edgeNear = unsafeBitCast(within2, to: SIMDMask<SIMD8<Int32>>.self)
-                let near = isFlat .& edgeNear, far = isFlat .& .!edgeNear
-                nE += SIMD8<Float>(repeating: 0).replacing(with: lap, where: near)
-                fE += SIMD8<Float>(repeating: 0).replacing(with: lap, where: far)
-                nN += SIMD8<Float>(repeating: 0).replacing(with: 1, where: near)
-                fN += SIMD8<Float>(repeating: 0).replacing(with: 1, where: far)
+                // The flat pixels' values, then those near an edge by AND with the edge mask (its
+                // lanes are all ones or all zeros); the far ones are the difference, which is
+                // exact (x − x = 0, x − 0 = x), so every lane adds what a branch would have.
+                let flatLap = zero.replacing(with: lap, where: isFlat), flatOne = zero.replacing(with: 1, where: isFlat)
+                let nearLap = unsafeBitCast(unsafeBitCast(flatLap, to: SIMD8<UInt32>.self) & within2, to: SIMD8<Float>.self)
+                let nearOne = unsafeBitCast(unsafeBitCast(flatOne, to: SIMD8<UInt32>.self) & within2, to: SIMD8<Float>.self)
+                nE += nearLap; fE += flatLap - nearLap
+                nN += nearOne; fN += flatOne - nearOne
                 x += 8
             }
             for k in 0..<8 { nearE += Double(nE[k]); farE += Double(fE[k]); nearN += Int(nN[k]); farN += Int(fN[k]) }

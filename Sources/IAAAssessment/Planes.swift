@@ -4,7 +4,8 @@ import IAACore
 /// Small numeric helpers on float planes, shared by the factors. Written with unsafe buffers so
 /// that a 1 MP plane is a few milliseconds in release builds.
 enum Planes {
-    /// Box-averages `src` (w×h) by an integer `factor`, dropping the ragged edge.
+    /// Box-averages `src` (w×h) by an integer `factor`, dropping the ragged edge (an image
+    /// smaller than `factor` gives one output, of its edge pixels repeated).
     ///
     /// Each output sums its block row by row, left to right, from 0; the by-2 case does eight
     /// outputs at once in that same order (even and odd columns of two rows).
@@ -44,8 +45,10 @@ enum Planes {
                     while ox < ow {
                         var acc: Float = 0
                         for dy in 0..<factor {
-                            let row = (oy * factor + dy) * w + ox * factor
-                            for dx in 0..<factor { acc += s[row + dx] }
+                            // Clamped only where the image is smaller than the factor (there is
+                            // always one output); elsewhere every index is inside.
+                            let row = min(h - 1, oy * factor + dy) * w
+                            for dx in 0..<factor { acc += s[row + min(w - 1, ox * factor + dx)] }
                         }
                         o[oy * ow + ox] = acc * inv
                         ox += 1

@@ -38,15 +38,15 @@ struct SubjectDetail {
 
         /// The histograms (four sets of fine bins by x mod 4, so consecutive pixels in one bin do
         /// not wait on each other: counts are exact, the saliency sums change order only), the
-        /// current row of blocks (two sets of 0.25-level bins each, and a saliency sum), and the
-        /// saliency at the coarse cells' centres.
+        /// current row of blocks (four sets of 0.25-level bins each, likewise, and a saliency
+        /// sum), and the saliency at the coarse cells' centres.
         private final class Buffers {
             var fineCount: [Int32], fineSal: [Double], blockBins: [Int32], blockSal: [Float]
             var p90: [Int], meanSal: [Float], coarseSal: [Float]
             let q: UnsafeMutablePointer<Int32>
             init(_ w: Int, _ cols: Int, _ rows: Int, _ cw: Int, _ ch: Int) {
                 fineCount = [Int32](repeating: 0, count: 4096); fineSal = [Double](repeating: 0, count: 4096)
-                blockBins = [Int32](repeating: 0, count: max(1, cols) * 1026); blockSal = [Float](repeating: 0, count: max(1, cols))
+                blockBins = [Int32](repeating: 0, count: max(1, cols) * 2052); blockSal = [Float](repeating: 0, count: max(1, cols))
                 p90 = [Int](repeating: 0, count: cols * rows); meanSal = [Float](repeating: 0, count: cols * rows)
                 coarseSal = [Float](repeating: 0, count: cw * ch)
                 q = .allocate(capacity: w + 8)
@@ -96,26 +96,28 @@ struct SubjectDetail {
             let cols = self.cols
             buf.blockBins.withUnsafeMutableBufferPointer { bb in buf.blockSal.withUnsafeMutableBufferPointer { bsal in
                 for bx in 0..<cols {
-                    let even = bb.baseAddress! + bx * 1026, odd = even + 513, x0 = bx * bs
+                    let b0 = bb.baseAddress! + bx * 2052, b1 = b0 + 513, b2 = b1 + 513, b3 = b2 + 513, x0 = bx * bs
                     var a0: Float = 0, a1: Float = 0
                     var x = x0
-                    while x + 2 <= x0 + bs {
-                        even[Int(min(512, q[x] >> 1))] &+= 1; odd[Int(min(512, q[x + 1] >> 1))] &+= 1
-                        a0 += s[x]; a1 += s[x + 1]
-                        x += 2
+                    while x + 4 <= x0 + bs {
+                        b0[Int(min(512, q[x] >> 1))] &+= 1; b1[Int(min(512, q[x + 1] >> 1))] &+= 1
+                        b2[Int(min(512, q[x + 2] >> 1))] &+= 1; b3[Int(min(512, q[x + 3] >> 1))] &+= 1
+                        a0 += s[x] + s[x + 2]; a1 += s[x + 1] + s[x + 3]
+                        x += 4
                     }
-                    if x < x0 + bs { even[Int(min(512, q[x] >> 1))] &+= 1; a0 += s[x] }
+                    while x < x0 + bs { b0[Int(min(512, q[x] >> 1))] &+= 1; a0 += s[x]; x += 1 }
                     bsal[bx] += a0 + a1
                 }
                 guard y % bs == bs - 1 else { return }
                 let target = Int(Float(bs * bs) * 0.9)
                 for bx in 0..<cols {
-                    let even = bb.baseAddress! + bx * 1026, odd = even + 513
+                    let b0 = bb.baseAddress! + bx * 2052, b1 = b0 + 513, b2 = b1 + 513, b3 = b2 + 513
                     var acc = 0, k = 0
-                    while k < 512 && acc + Int(even[k] + odd[k]) <= target { acc += Int(even[k] + odd[k]); k += 1 }
+                    @inline(__always) func n(_ k: Int) -> Int { Int(b0[k]) + Int(b1[k]) + Int(b2[k]) + Int(b3[k]) }
+                    while k < 512 && acc + n(k) <= target { acc += n(k); k += 1 }
                     buf.p90[by * cols + bx] = k
                     buf.meanSal[by * cols + bx] = bsal[bx] / Float(bs * bs)
-                    even.initialize(repeating: 0, count: 1026); bsal[bx] = 0
+                    b0.initialize(repeating: 0, count: 2052); bsal[bx] = 0
                 }
             } }
         }
