@@ -3,21 +3,27 @@ import Foundation
 /// Eight-pixel forms of the conversions the planes need (CIELab, hue, log2), for the per-pixel
 /// passes over a proxy. Lane by lane they do exactly the arithmetic of their scalar
 /// counterparts, so a plane built with them has the same values; what they save is the per-pixel
-/// overhead (and, for the hue, the unpredictable branches of the octant logic).
+/// overhead (and, for the hue, the unpredictable branches of the octant logic). Except log₂,
+/// which is within a few ulp of `log2f`.
+///
+/// `@_transparent` rather than `@inline(__always)`: these must inline into the pixel loops, and
+/// with the latter the compiler still left some of them as calls.
 extension ColorSpace {
     /// f(t) on 4097 knots over 0…1 (linear interpolation between them: error < 1e-4 in f),
     /// which is most of the cost of Lab on a megapixel if done with `cbrtf`.
     static let fKnots = 4096
     static let fTable: [Float] = (0...fKnots).map { f(Float($0) / Float(fKnots)) }
 
-    /// ⌊x⌋ for 0 ≤ x < 2²²: adding 2²³ rounds to an integer, subtracting it back is exact.
+    /// ⌊x⌋ for 0 ≤ x < 2²² (floats in [2²³, 2²⁴) are the integers, so adding 2²³ rounds x to one
+    /// and subtracting it back is exact). A negative x gives a result ≤ 0, not its floor.
     @_transparent static func floor8(_ x: SIMD8<Float>) -> SIMD8<Float> {
         let big = SIMD8<Float>(repeating: 8_388_608)
         let r = (x + big) - big
         return r.replacing(with: r - 1, where: r .> x)
     }
 
-    /// The integers of `v` (whole numbers 0 ≤ v < 2²²) as Int32, from the bits of v + 2²³.
+    /// The integers of `v` (whole numbers 0 ≤ v < 2²², not negative ones) as Int32, from the bits
+    /// of v + 2²³.
     @_transparent static func int8(_ v: SIMD8<Float>) -> SIMD8<Int32> {
         unsafeBitCast(v + SIMD8<Float>(repeating: 8_388_608), to: SIMD8<Int32>.self) &- 0x4B00_0000
     }
