@@ -58,6 +58,11 @@ public struct ArtifactFactor: AssessmentFactor {
             if y % 16 == 15 { bands.addBand((0..<16).map { luma(y - 15 + $0) }, width) }
         }
 
+        /// Where gradient row `g` should be written (nil: anywhere), so that it is not copied.
+        func gradientBuffer(_ g: Int) -> UnsafeMutablePointer<Float>? {
+            width > 4 && height > 4 ? ring.gradientSlot(g, width) : nil
+        }
+
         /// Gradient row `g` (rows 0 … h − 1 in increasing order, after luma row g + 1).
         mutating func addGradientRow(_ g: Int, _ gradient: UnsafePointer<Float>, _ luma: (Int) -> UnsafePointer<Float>) {
             guard width > 4 && height > 4 else { return }
@@ -181,6 +186,9 @@ public struct ArtifactFactor: AssessmentFactor {
 
         init(width w: Int) { owner = Buffer(w); edges = owner.edges; grad = owner.grad }
 
+        /// Where gradient row `y` is kept: a producer can write it there (no copy).
+        func gradientSlot(_ y: Int, _ w: Int) -> UnsafeMutablePointer<Float> { grad + (y % 5) * w }
+
         /// Takes in gradient row `y` (`gradient`), classifies row y − 2 once rows y − 4 … y are in;
         /// `luma(r)` gives luma row r (rows y − 3 … y − 1 are read).
         mutating func addRow(_ y: Int, _ gradient: UnsafePointer<Float>, _ luma: (Int) -> UnsafePointer<Float>, _ w: Int, _ h: Int) {
@@ -193,7 +201,7 @@ public struct ArtifactFactor: AssessmentFactor {
             let on = SIMD8<UInt32>(repeating: .max), off = SIMD8<UInt32>(repeating: 0)
             do {
                 let e = edgeRow(y), gr = gradRow(y)
-                gr.update(from: gradient, count: w)
+                if gr != UnsafeMutablePointer(mutating: gradient) { gr.update(from: gradient, count: w) }
                 var x = 0
                 while x + 8 <= w {
                     UnsafeMutableRawPointer(e + x).storeBytes(of: off.replacing(with: on, where: load8(gr, x) .> strong), as: SIMD8<UInt32>.self)

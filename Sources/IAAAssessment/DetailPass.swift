@@ -39,15 +39,16 @@ struct DetailPass {
         // Gradient row g from luma rows g − 1 … g + 1 (0 on the border, as `gradientMagnitude`),
         // then everything that reads gradient rows.
         func gradientRow(_ g: Int) {
+            let out = artifact.gradientBuffer(g) ?? grad  // straight into the ringing ring
             if w > 2 && h > 2 && g > 0 && g < h - 1 {
-                Planes.gradientRow(up: luma(g - 1), mid: luma(g), down: luma(g + 1), w, grad)
-                grad[0] = 0; grad[w - 1] = 0
+                Planes.gradientRow(up: luma(g - 1), mid: luma(g), down: luma(g + 1), w, out)
+                out[0] = 0; out[w - 1] = 0
             } else {
-                grad.initialize(repeating: 0, count: w)
+                out.initialize(repeating: 0, count: w)
             }
             sal.row(g, into: salRow)
-            subject.addRow(g, gradient: grad, saliency: salRow)
-            artifact.addGradientRow(g, grad, lumaRow)
+            subject.addRow(g, gradient: out, saliency: salRow)
+            artifact.addGradientRow(g, out, lumaRow)
         }
         img.pixels.withUnsafeBufferPointer { pb in quarter.withUnsafeMutableBufferPointer { qb in
             let p = pb.baseAddress!

@@ -76,13 +76,23 @@ struct NoiseBlocks {
             rc[x] = abs(vB[x - 1] - 2 * vB[x] + vB[x + 1]) + abs(vR[x - 1] - 2 * vR[x] + vR[x + 1])
             x += 1
         }
-        // Into this row's blocks, pixel by pixel in the order a block-by-block walk uses.
+        // Into this row's blocks, pixel by pixel in the order a block-by-block walk uses; blocks
+        // 1, 2, … eight at a time (`addBlocksOf8`), block 0 (columns 1…7) and the rest one by one.
         let Lyy = luma.1
-        for b in 0..<nbx {
+        @inline(__always) func block(_ b: Int) {
             var sy = ay[b], sc = ac[b], sm = am[b]
             for xx in max(1, b * bs)..<(b * bs + bs) { sy += ry[xx]; sc += rc[xx]; sm += Lyy[xx] }
             ay[b] = sy; ac[b] = sc; am[b] = sm
         }
+        block(0)
+        var b = 1
+        while b + 8 <= nbx {
+            var y8 = load8(ay, b), c8 = load8(ac, b), m8 = load8(am, b)
+            addBlocksOf8(ry + 8 * b, into: &y8); addBlocksOf8(rc + 8 * b, into: &c8); addBlocksOf8(Lyy + 8 * b, into: &m8)
+            store8(y8, ay, b); store8(c8, ac, b); store8(m8, am, b)
+            b += 8
+        }
+        while b < nbx { block(b); b += 1 }
         // Last row of a block row: close its blocks.
         guard yy % bs == bs - 1 else { return }
         let rows = by + bs - max(1, by)

@@ -457,6 +457,24 @@ extension Planes {
     return (r, g, b)
 }
 
+/// For eight consecutive 8-wide blocks of values at `p` (64 floats), adds block b's values to
+/// lane b of `acc` in order, column 0 first: the per-block running sums a scalar loop keeps,
+/// eight blocks at a time. The columns come from transposing the 8×8 values by three rounds of
+/// even/odd splits (shuffles).
+@inline(__always) func addBlocksOf8(_ p: UnsafePointer<Float>, into acc: inout SIMD8<Float>) {
+    @inline(__always) func split(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
+        let v = SIMD16<Float>(lowHalf: a, highHalf: b)
+        return (v.evenHalf, v.oddHalf)
+    }
+    let v0 = load8(p, 0), v1 = load8(p, 8), v2 = load8(p, 16), v3 = load8(p, 24)
+    let v4 = load8(p, 32), v5 = load8(p, 40), v6 = load8(p, 48), v7 = load8(p, 56)
+    // Element 8b + j of the 64 ends up in lane b of column j.
+    let (e0, o0) = split(v0, v1), (e1, o1) = split(v2, v3), (e2, o2) = split(v4, v5), (e3, o3) = split(v6, v7)
+    let (ee0, eo0) = split(e0, e1), (ee1, eo1) = split(e2, e3), (oe0, oo0) = split(o0, o1), (oe1, oo1) = split(o2, o3)
+    let (c0, c4) = split(ee0, ee1), (c2, c6) = split(eo0, eo1), (c1, c5) = split(oe0, oe1), (c3, c7) = split(oo0, oo1)
+    acc += c0; acc += c1; acc += c2; acc += c3; acc += c4; acc += c5; acc += c6; acc += c7
+}
+
 /// |v| by clearing the sign bits (the generic `pointwiseMax` is not inlined).
 @inline(__always) func abs8(_ v: SIMD8<Float>) -> SIMD8<Float> {
     unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & 0x7fff_ffff, to: SIMD8<Float>.self)

@@ -29,6 +29,7 @@ struct ToneChannels: Sendable {
         // in raster order adds each cell's values in resizeArea's own order.
         let spans = Planes.areaSpans(w, h, to: g.width, g.height)
         let tiles = w >= g.width && h >= g.height
+        let eightWide = tiles && spans.x.enumerated().allSatisfy { $0.element == (8 * $0.offset, 8 * $0.offset + 8) }
         var cellX = [Int32](repeating: -1, count: w), cellY = [Int32](repeating: -1, count: h)
         if tiles {
             for ox in 0..<g.width { for x in spans.x[ox].0..<spans.x[ox].1 { cellX[x] = Int32(ox) } }
@@ -82,11 +83,23 @@ struct ToneChannels: Sendable {
                 let oy = Int(cellY[yy])
                 guard tiles, oy >= 0 else { continue }
                 let Lrow = Lb.baseAddress! + row
-                for ox in 0..<g.width {
+                var ox = 0
+                if eightWide {
+                    // Cells exactly 8 px wide (the 512-px reduced context): eight cells at a time.
+                    let c0 = oy * g.width
+                    while ox + 8 <= g.width {
+                        var l8 = load8(sL.baseAddress!, c0 + ox), a8 = load8(sA.baseAddress!, c0 + ox), b8 = load8(sB.baseAddress!, c0 + ox)
+                        addBlocksOf8(Lrow + 8 * ox, into: &l8); addBlocksOf8(rowA + 8 * ox, into: &a8); addBlocksOf8(rowB + 8 * ox, into: &b8)
+                        store8(l8, sL.baseAddress!, c0 + ox); store8(a8, sA.baseAddress!, c0 + ox); store8(b8, sB.baseAddress!, c0 + ox)
+                        ox += 8
+                    }
+                }
+                while ox < g.width {
                     let c = oy * g.width + ox
                     var l = sL[c], a = sA[c], b = sB[c]
                     for x in spans.x[ox].0..<spans.x[ox].1 { l += Lrow[x]; a += rowA[x]; b += rowB[x] }
                     sL[c] = l; sA[c] = a; sB[c] = b
+                    ox += 1
                 }
             }
         } } } } } } } } } } }
