@@ -498,21 +498,6 @@ struct Histogram {
         total += Double(weight)
     }
 
-    /// `add` for hot loops: `body` gets an accumulator over the raw bins (same bins, same sums
-    /// in the same order as calling `add` for each value).
-    mutating func withAccumulator<R>(_ body: (inout HistogramAccumulator) -> R) -> R {
-        let lo = self.lo, range = hi - lo
-        var t = total
-        let r = bins.withUnsafeMutableBufferPointer { b -> R in
-            var acc = HistogramAccumulator(bins: b.baseAddress!, last: b.count - 1, lo: lo, range: range, n: Float(b.count), total: t)
-            let r = body(&acc)
-            t = acc.total
-            return r
-        }
-        total = t
-        return r
-    }
-
     /// The weighted `p`-quantile (0…1), interpolated inside the bin.
     func quantile(_ p: Double) -> Float {
         guard total > 0 else { return lo }
@@ -526,19 +511,6 @@ struct Histogram {
             acc += b
         }
         return hi
-    }
-}
-
-/// Raw-pointer form of `Histogram.add` (see `Histogram.withAccumulator`).
-struct HistogramAccumulator {
-    let bins: UnsafeMutablePointer<Double>, last: Int
-    let lo: Float, range: Float, n: Float
-    var total: Double
-
-    @inline(__always) mutating func add(_ v: Float, weight: Float = 1) {
-        let i = Int((v - lo) / range * n)
-        bins[max(0, min(last, i))] += Double(weight)
-        total += Double(weight)
     }
 }
 

@@ -59,7 +59,8 @@ public struct SaturationFactor: AssessmentFactor {
                     var q = ColorSpace.floor8(cv / 160 * 640)
                     q = q.replacing(with: 639, where: q .> 639)
                     binIdx = ColorSpace.int8(q); wts = wt
-                    for k in 0..<m where lit[k] { bins[Int(binIdx[k]) + 640 * (k & 1)] += Double(wts[k]) }
+                    // Unlit lanes weigh 0, and adding 0 leaves a bin as it was: no branch per lane.
+                    for k in 0..<m { bins[Int(binIdx[k]) + 640 * (k & 1)] += Double(wts[k]) }
                     x += 8
                 }
                 wsum += Double(aW.sum()); chromatic += Double(aChrom.sum()); clipped += Double(aClip.sum())

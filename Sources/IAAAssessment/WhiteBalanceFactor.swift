@@ -112,11 +112,10 @@ public struct WhiteBalanceFactor: AssessmentFactor {
             while i < ctx.count {
                 let r = p[3 * i], g = p[3 * i + 1], b = p[3 * i + 2]
                 let mx = max(r, g, b), mn = min(r, g, b)
-                if mx < 250 && mn > 6 && yb[i] > 0.02 {
-                    let lg = ln[Int(g)]
-                    up[k] = ln[Int(r)] - lg; vp[k] = ln[Int(b)] - lg; wp[k] = yb[i].squareRoot()
-                    k += 1
-                }
+                // Written in any case, kept (k advances) only for a usable pixel: no branch.
+                let lg = ln[Int(g)]
+                up[k] = ln[Int(r)] - lg; vp[k] = ln[Int(b)] - lg; wp[k] = yb[i].squareRoot()
+                k += (mx < 250 ? 1 : 0) & (mn > 6 ? 1 : 0) & (yb[i] > 0.02 ? 1 : 0)
                 i += 2  // every other pixel is plenty for a mean
             }
             usable = k
