@@ -18,13 +18,15 @@ public struct SharpnessFactor: AssessmentFactor {
 
     public init() {}
 
-    /// Edge spread (px) and the two percentiles, for reuse by other factors; a pixel of
-    /// saliency s (0…1) weighs `floor + slope·s` in the percentiles.
-    static func edgeSpread(_ ctx: AnalysisContext, floor: Float, slope: Float) -> (spread: Double, fine: Double, coarse: Double) {
+    /// A pixel of saliency s (0…1) weighs floor + slope·s in the percentiles: a soft
+    /// background does not hide a sharp subject.
+    static let saliencyWeight: (floor: Float, slope: Float) = (0.2, 0.8)
+
+    /// Edge spread (px) and the two percentiles, for reuse by other factors.
+    static func edgeSpread(_ ctx: AnalysisContext) -> (spread: Double, fine: Double, coarse: Double) {
         // Both histograms come from the walk sharpness and focus share (`SubjectDetail`).
         let d = ctx.subjectDetail
-        let hf = SubjectDetail.weighted(d.fineCount, d.fineSaliency, floor: floor, slope: slope)
-        let hc = SubjectDetail.weighted(d.coarseCount, d.coarseSaliency, floor: floor, slope: slope)
+        let hf = d.fine, hc = d.coarse
         let sigma = ctx.noise.luma
         let pf = Double(hf.quantile(0.98)), pc = Double(hc.quantile(0.98))
         let pfClean = max(0.05 * pf, (max(0, pf * pf - 4 * sigma * sigma)).squareRoot())
@@ -32,7 +34,7 @@ public struct SharpnessFactor: AssessmentFactor {
     }
 
     public func assess(_ ctx: AnalysisContext) -> FactorResult {
-        let e = Self.edgeSpread(ctx, floor: 0.2, slope: 0.8)
+        let e = Self.edgeSpread(ctx)
         let spread = e.spread
         // Thresholds: 5 (≤ 2.0 px), 4 (≤ 2.6), 3 (≤ 3.6), 2 (≤ 5.5), 1 beyond.
         let level = 6 - levelFor(spread, thresholds: [2.0, 2.6, 3.6, 5.5])

@@ -54,15 +54,23 @@ final class DetailPassTests: XCTestCase {
         }
     }
 
-    func testSubjectHistogramsCountEveryPixel() throws {
+    func testSubjectHistogramsAreTheWeightedPlaneHistograms() throws {
         let (_, img) = try XCTUnwrap(Fixtures.photos().first { $0.name == "macaws" })
         let ctx = AnalysisContext(image: img)
-        let d = ctx.subjectDetail, fine = ctx.detail.fine, sal = ctx.saliency
-        // Counts per bin exactly; saliency sums up to the order of Double additions.
-        var count = [Int32](repeating: 0, count: 1024), salSum = [Double](repeating: 0, count: 1024)
-        for i in fine.indices { let k = max(0, min(1023, Int(fine[i] / 128 * 1024))); count[k] += 1; salSum[k] += Double(sal[i]) }
-        XCTAssertEqual(d.fineCount, count)
-        for k in 0..<1024 { XCTAssertEqual(d.fineSaliency[k], salSum[k], accuracy: 1e-9 * max(1, salSum[k])) }
+        let d = ctx.subjectDetail, detail = ctx.detail, sal = ctx.saliency, w = img.width, h = img.height
+        let (floor, slope) = SharpnessFactor.saliencyWeight
+        // The histograms sharpness built pixel by pixel from the planes; the sums only change order.
+        var hf = Histogram(lo: 0, hi: 128, count: 1024), hc = Histogram(lo: 0, hi: 128, count: 1024)
+        for i in detail.fine.indices { hf.add(detail.fine[i], weight: floor + slope * sal[i]) }
+        for cy in 0..<detail.coarseHeight { for cx in 0..<detail.coarseWidth {
+            hc.add(detail.coarse[cy * detail.coarseWidth + cx], weight: floor + slope * sal[min(h - 1, cy * 4 + 2) * w + min(w - 1, cx * 4 + 2)])
+        } }
+        for k in 0..<1024 {
+            XCTAssertEqual(d.fine.bins[k], hf.bins[k], accuracy: 1e-9 * max(1, hf.bins[k]))
+            XCTAssertEqual(d.coarse.bins[k], hc.bins[k], accuracy: 1e-9 * max(1, hc.bins[k]))
+        }
+        XCTAssertEqual(d.fine.total, hf.total, accuracy: 1e-9 * hf.total)
+        XCTAssertEqual(d.fine.quantile(0.98), hf.quantile(0.98), accuracy: 1e-4)
         XCTAssertEqual(d.blocks.cols, img.width / d.blocks.size)
         XCTAssertEqual(d.blocks.index.compactMap { $0 }.count > 4, true)
     }
