@@ -76,7 +76,7 @@ public final class AnalysisContext: @unchecked Sendable {
     public var linear: LinearRGBPlanes {
         cached("linear") {
             let n = count
-            var r = [Float](repeating: 0, count: n), g = r, b = r
+            var r: [Float] = uninitializedPlane(n), g: [Float] = uninitializedPlane(n), b: [Float] = uninitializedPlane(n)  // all written below
             ColorSpace.linearLUT.withUnsafeBufferPointer { lut in
             image.pixels.withUnsafeBufferPointer { p in
             r.withUnsafeMutableBufferPointer { rp in g.withUnsafeMutableBufferPointer { gp in b.withUnsafeMutableBufferPointer { bp in
@@ -91,72 +91,105 @@ public final class AnalysisContext: @unchecked Sendable {
     /// Relative luminance Y, 0…1 (linear).
     public var luminance: [Float] {
         cached("luminance") {
-            let l = linear
-            var y = [Float](repeating: 0, count: count)
-            l.r.withUnsafeBufferPointer { r in l.g.withUnsafeBufferPointer { g in l.b.withUnsafeBufferPointer { b in
-            y.withUnsafeMutableBufferPointer { yp in
-                for i in 0..<yp.count { yp[i] = ColorSpace.luminance(r[i], g[i], b[i]) }
-            } } } }
-            return y
+            // The tone pass computes the same values; take them when it has run.
+            if let t = store["tone"] as? ToneChannels { return t.y }  // (under the lock already)
+            let n = count
+            return [Float](unsafeUninitializedCapacity: n) { y, done in
+                ColorSpace.linearLUT.withUnsafeBufferPointer { lut in image.pixels.withUnsafeBufferPointer { p in
+                    for i in 0..<n {
+                        y[i] = ColorSpace.luminance(lut[Int(p[3 * i])], lut[Int(p[3 * i + 1])], lut[Int(p[3 * i + 2])])
+                    }
+                } }
+                done = n
+            }
         }
     }
 
     /// CIELab and LCh planes.
     public var lab: LabPlanes {
         cached("lab") {
-            let l = linear
-            let n = count
-            var L = [Float](repeating: 0, count: n), A = [Float](repeating: 0, count: n), B = [Float](repeating: 0, count: n)
-            var C = [Float](repeating: 0, count: n), H = [Float](repeating: 0, count: n)
-            // cbrt through a table (4097 knots on 0…1, linear interpolation; error < 1e-4 in f),
-            // which is most of the cost of Lab on a megapixel; hue through a polynomial atan2
-            // (error < 1e-5 rad). Raw pointers throughout: this loop runs once per pixel.
-            let knots = 4096
-            let table = (0...knots).map { ColorSpace.f(Float($0) / Float(knots)) }
-            table.withUnsafeBufferPointer { tb in
-            l.r.withUnsafeBufferPointer { r in l.g.withUnsafeBufferPointer { g in l.b.withUnsafeBufferPointer { b in
+            let n = count, w = width
+            var L: [Float] = uninitializedPlane(n), A: [Float] = uninitializedPlane(n), B: [Float] = uninitializedPlane(n)
+            var C: [Float] = uninitializedPlane(n), H: [Float] = uninitializedPlane(n)  // every pixel is written below
+            var pad = [UInt8](repeating: 0, count: 24)
+            // Eight pixels at a time (`ColorSpace.lab8`: table cbrt, polynomial hue); the last
+            // partial group of a row runs on a zero-padded copy.
+            ColorSpace.linearLUT.withUnsafeBufferPointer { lutb in ColorSpace.fTable.withUnsafeBufferPointer { tb in
+            image.pixels.withUnsafeBufferPointer { pb in pad.withUnsafeMutableBufferPointer { padb in
             L.withUnsafeMutableBufferPointer { Lp in A.withUnsafeMutableBufferPointer { Ap in B.withUnsafeMutableBufferPointer { Bp in
             C.withUnsafeMutableBufferPointer { Cp in H.withUnsafeMutableBufferPointer { Hp in
-                let t = tb.baseAddress!
-                @inline(__always) func fFast(_ v: Float) -> Float {
-                    let x = min(max(v, 0), 1) * Float(knots)
-                    let i = min(Int(x), knots - 1)
-                    let fr = x - Float(i)
-                    return t[i] + (t[i + 1] - t[i]) * fr
-                }
-                let ixn = 1 / ColorSpace.xn, izn = 1 / ColorSpace.zn
-                for i in 0..<n {
-                    let rr = r[i], gg = g[i], bb0 = b[i]
-                    let x = (0.4124 * rr + 0.3576 * gg + 0.1805 * bb0) * ixn
-                    let y = 0.2126 * rr + 0.7152 * gg + 0.0722 * bb0
-                    let z = (0.0193 * rr + 0.1192 * gg + 0.9505 * bb0) * izn
-                    let fx = fFast(x), fy = fFast(y), fz = fFast(z)
-                    let aa = 500 * (fx - fy), bb = 200 * (fy - fz)
-                    Lp[i] = 116 * fy - 16; Ap[i] = aa; Bp[i] = bb
-                    Cp[i] = (aa * aa + bb * bb).squareRoot()
-                    Hp[i] = ColorSpace.hueDegrees(a: aa, b: bb)
+                for y in 0..<height {
+                    var x = 0
+                    while x < w {
+                        let i0 = y * w + x, m = min(8, w - x)
+                        let src: UnsafePointer<UInt8>
+                        if m == 8 { src = pb.baseAddress! + 3 * i0 } else {
+                            for k in 0..<24 { padb[k] = k < 3 * m ? pb[3 * i0 + k] : 0 }
+                            src = UnsafePointer(padb.baseAddress!)
+                        }
+                        let v = ColorSpace.lab8(src, lutb.baseAddress!, tb.baseAddress!)
+                        let c = (v.a * v.a + v.b * v.b).squareRoot(), hue = ColorSpace.hue8(v.a, v.b)
+                        for k in 0..<m { Lp[i0 + k] = v.L[k]; Ap[i0 + k] = v.a[k]; Bp[i0 + k] = v.b[k]; Cp[i0 + k] = c[k]; Hp[i0 + k] = hue[k] }
+                        x += 8
+                    }
                 }
             } } } } } } } } }
             return LabPlanes(L: L, a: A, b: B, chroma: C, hue: H)
         }
     }
 
-    /// Rec. 601 luma of the encoded values, 0…255 (the JPEG/BRISQUE luma).
-    public var luma: [Float] { cached("luma") { image.luma601().pixels } }
+    /// L*, C*, Y and hue bins per pixel and L*a*b* per saliency cell, from one pass (the tone,
+    /// colour and layout factors' inputs; see `ToneChannels`).
+    var tone: ToneChannels { cached("tone") { ToneChannels(image) } }
+
+    /// Mean L*, a*, b* on the saliency map's grid (`Saliency.grid`), as `Planes.resizeArea` of
+    /// the Lab planes gives them.
+    var labThumbnail: (L: [Float], A: [Float], B: [Float]) {
+        if let c = tone.cells { return (c.L, c.a, c.b) }
+        return cached("labThumbnail") {
+            let g = Saliency.grid(width: width, height: height), lab = self.lab
+            return (Planes.resizeArea(lab.L, width, height, to: g.width, g.height),
+                    Planes.resizeArea(lab.a, width, height, to: g.width, g.height),
+                    Planes.resizeArea(lab.b, width, height, to: g.width, g.height))
+        }
+    }
+
+    /// L* box-averaged by `factor` (light and shadow's clarity and the line statistics share the by-2 one).
+    func downsampledL(by factor: Int) -> (p: [Float], w: Int, h: Int) {
+        cached("L/\(factor)") { Planes.downsample(tone.L, width, height, by: factor) }
+    }
+
+    /// Rec. 601 luma of the encoded values, 0…255 (the JPEG/BRISQUE luma). The factors do not
+    /// read this plane: `DetailPass` computes the rows as it walks the image.
+    public var luma: [Float] {
+        cached("luma") {
+            let w = width, h = height
+            return [Float](unsafeUninitializedCapacity: w * h) { out, count in
+                image.pixels.withUnsafeBufferPointer { p in for y in 0..<h { Planes.lumaRow(p.baseAddress!, y, w, h, out.baseAddress! + y * w) } }
+                count = w * h
+            }
+        }
+    }
 
     /// Gradient energy at the proxy scale and at 1/4 of it.
     public var detail: DetailPlanes {
         cached("detail") {
-            let y = luma
-            let fine = Planes.gradientMagnitude(y, width, height)
-            let d = Planes.downsample(y, width, height, by: 4)
-            let coarse = Planes.gradientMagnitude(d.p, d.w, d.h)
-            return DetailPlanes(fine: fine, coarse: coarse, coarseWidth: d.w, coarseHeight: d.h)
+            let c = coarseDetail
+            return DetailPlanes(fine: Planes.gradientMagnitude(luma, width, height), coarse: c.p, coarseWidth: c.w, coarseHeight: c.h)
         }
     }
 
-    /// Luma and chroma noise, estimated once (noise, sharpness and artifact factors share it).
-    public var noise: NoiseLevels { cached("noise") { NoiseEstimator.estimate(self) } }
+    /// One walk down the proxy's rows for every full-resolution measurement (see `DetailPass`).
+    var detailPass: DetailPass { cached("detailPass") { DetailPass(self) } }
+
+    /// `detail.coarse` on its own, from the detail pass.
+    var coarseDetail: (p: [Float], w: Int, h: Int) { detailPass.coarse }
+
+    /// The fine gradient under the saliency map (sharpness and focus; see `SubjectDetail`).
+    var subjectDetail: SubjectDetail { detailPass.subject }
+
+    /// Luma and chroma noise, estimated once (noise, sharpness and focus share it).
+    public var noise: NoiseLevels { detailPass.noise }
 
     /// Saliency at the proxy size, 0…1 (max 1). Faces dominate when given; otherwise spectral
     /// residual, colour distinctness and local contrast under a centre prior.
@@ -165,6 +198,13 @@ public final class AnalysisContext: @unchecked Sendable {
             let c = coarseSaliency
             return Planes.resizeBilinear(c.map, c.width, c.height, to: width, height)
         }
+    }
+
+    /// The rows of `saliency`, interpolated on demand (the same values), for consumers that walk
+    /// the image once row by row and need not keep the full-size plane.
+    func saliencyRows() -> BilinearRows {
+        let c = coarseSaliency
+        return BilinearRows(c.map, c.width, c.height, to: width, height)
     }
 
     /// Straight-line orientation statistics (camera angle and composition share them).
@@ -178,6 +218,34 @@ public final class AnalysisContext: @unchecked Sendable {
     /// The same cues without the centre prior (long side 64), for judging where the subject is placed.
     public var placementSaliency: SaliencyMap {
         cached("placementSaliency") { let r = reduced; return r === self ? Saliency.compute(self, centrePrior: false) : r.placementSaliency }
+    }
+
+    /// The planes the classical factors share, in dependency order. They are built lazily by
+    /// the first factor that needs one; `prepare(_:)` builds one ahead of time (the benchmark
+    /// times them one by one this way).
+    public enum SharedPlane: String, CaseIterable, Sendable {
+        /// The 512-px reduced image.
+        case reducedImage = "reduced image"
+        /// Reduced: L*, C*, Y, hue bins, saliency-grid L*a*b*.
+        case tone = "reduced tone channels"
+        /// Reduced: the 64-px saliency maps (with and without the centre prior).
+        case saliency = "saliency maps"
+        /// Reduced: L*/2 and the straight-line statistics.
+        case lines = "line statistics"
+        /// Full proxy, one walk down its rows: noise, coarse gradient, the fine gradient under the
+        /// saliency (sharpness, focus), artifact statistics.
+        case detailPass = "full-resolution detail pass"
+    }
+
+    /// Builds `plane` now (and what it depends on) instead of when a factor first asks for it.
+    public func prepare(_ plane: SharedPlane) {
+        switch plane {
+        case .reducedImage: _ = reduced
+        case .tone: _ = reduced.tone
+        case .saliency: _ = coarseSaliency; _ = placementSaliency
+        case .lines: _ = reduced.lines
+        case .detailPass: _ = detailPass
+        }
     }
 
     /// Long side (pixels) of the context the tone, colour and layout factors analyse; default 512.

@@ -53,27 +53,55 @@ public struct ColourFactor: AssessmentFactor {
 
     /// Hue histogram and best template.
     public static func harmony(_ ctx: AnalysisContext) -> Harmony {
-        let lab = ctx.lab, sal = ctx.saliency
+        let tone = ctx.tone, sal = ctx.saliencyRows(), w = ctx.width
         var hist = [Double](repeating: 0, count: 360)
-        for i in 0..<ctx.count {
-            let c = lab.chroma[i]
-            guard c > 12, lab.L[i] > 10, lab.L[i] < 97 else { continue }  // greys have no hue
-            hist[min(359, Int(lab.hue[i]))] += Double(c) * Double(0.3 + 0.7 * sal[i])
-        }
+        tone.L.withUnsafeBufferPointer { Lb in tone.chroma.withUnsafeBufferPointer { Cb in tone.hueBin.withUnsafeBufferPointer { Hb in
+        hist.withUnsafeMutableBufferPointer { hp in
+            for y in 0..<ctx.height {
+                let s = sal.row(y)
+                for x in 0..<w {
+                    let i = y * w + x
+                    let c = Cb[i], L = Lb[i]
+                    // Greys have no hue. Adding 0 leaves a bin's sum as it was: no branch needed.
+                    let hue = c > 12 && L > 10 && L < 97
+                    hp[Int(Hb[i])] += hue ? Double(c) * Double(0.3 + 0.7 * s[x]) : 0
+                }
+            }
+        } } } }
         let total = hist.reduce(0, +)
         guard total > 0 else { return Harmony(template: "N", alpha: 0, harmony: 1, histogram: hist) }
         let used = (0..<360).filter { hist[$0] > 0 }
+        let mass = used.map { hist[$0] }
         var bestCost = Double.infinity, bestT = templates[0], bestA = 0.0
         for t in templates {
             // Bin h at rotation a is (h − a) mod 360 degrees from the template's zero: one
-            // table per template instead of a distance (with two remainders) per bin and angle.
+            // table per template (twice round, so h − a + 360 indexes it without a remainder).
             let dist = (0..<360).map { distanceOutside(Double($0) + 0.5, t, 0) }
-            for ai in Swift.stride(from: 0, to: 360, by: 2) {
-                var cost = 0.0
-                for h in used { cost += hist[h] * dist[(h - ai + 360) % 360] }
-                let a = Double(ai)
+            let dist2 = dist + dist
+            // Four rotations at a time: four independent sums, each over the bins in order.
+            var costs = [Double](repeating: 0, count: 180)
+            dist2.withUnsafeBufferPointer { d in used.withUnsafeBufferPointer { u in mass.withUnsafeBufferPointer { m in
+                var k = 0
+                while k < 180 {
+                    let a0 = 2 * k, lanes = min(4, 180 - k)
+                    var c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0
+                    for j in 0..<u.count {
+                        let base = u[j] - a0 + 360, v = m[j]
+                        c0 += v * d[base]
+                        if lanes > 1 { c1 += v * d[base - 2] }
+                        if lanes > 2 { c2 += v * d[base - 4] }
+                        if lanes > 3 { c3 += v * d[base - 6] }
+                    }
+                    costs[k] = c0
+                    if lanes > 1 { costs[k + 1] = c1 }
+                    if lanes > 2 { costs[k + 2] = c2 }
+                    if lanes > 3 { costs[k + 3] = c3 }
+                    k += 4
+                }
+            } } }
+            for k in 0..<180 {
                 // Narrow templates win ties: a wider one is preferred only when it really fits better.
-                if cost < bestCost - 1e-9 { bestCost = cost; bestT = t; bestA = a }
+                if costs[k] < bestCost - 1e-9 { bestCost = costs[k]; bestT = t; bestA = Double(2 * k) }
             }
         }
         // Mass outside the template, weighted by how far outside (saturating at 30°).
@@ -84,17 +112,30 @@ public struct ColourFactor: AssessmentFactor {
 
     /// Hasler–Süsstrunk colourfulness on the 8-bit sRGB values.
     public static func colourfulness(_ img: RGBImage) -> Double {
-        var srg = 0.0, syb = 0.0, srg2 = 0.0, syb2 = 0.0
-        let n = Double(img.pixelCount)
-        img.pixels.withUnsafeBufferPointer { p in
-            for i in 0..<img.pixelCount {
-                let r = Double(p[3 * i]), g = Double(p[3 * i + 1]), b = Double(p[3 * i + 2])
-                let rg = r - g, yb = 0.5 * (r + g) - b
-                srg += rg; syb += yb; srg2 += rg * rg; syb2 += yb * yb
+        // Sums of integers (rg = R − G and 2·yb = R + G − 2B are integers): exact, as the
+        // Double sums were. Eight pixels at a time in Float lanes, emptied into Int sums every
+        // 32 groups so that a lane stays an exact integer (32 · 510² < 2²⁴).
+        var srg = 0, syb2 = 0, srg2 = 0, syb22 = 0
+        let count = img.pixelCount, n = Double(count)
+        img.pixels.withUnsafeBufferPointer { pb in
+            let p = pb.baseAddress!
+            let zero = SIMD8<Float>(repeating: 0)
+            var i = 0
+            while i < count {
+                var a = zero, b = zero, a2 = zero, b2 = zero
+                var groups = 0
+                while groups < 32 && i < count {
+                    let m = min(8, count - i)
+                    let c = m == 8 && 3 * (i + 8) + 1 <= 3 * count ? rgb8(p + 3 * i) : rgb8Padded(p + 3 * i, m)
+                    let rg = c.r - c.g, yb = c.r + c.g - 2 * c.b
+                    a += rg; b += yb; a2 += rg * rg; b2 += yb * yb
+                    i += 8; groups += 1
+                }
+                for k in 0..<8 { srg += Int(a[k]); syb2 += Int(b[k]); srg2 += Int(a2[k]); syb22 += Int(b2[k]) }
             }
         }
-        let mrg = srg / n, myb = syb / n
-        let vrg = max(0, srg2 / n - mrg * mrg), vyb = max(0, syb2 / n - myb * myb)
+        let mrg = Double(srg) / n, myb = 0.5 * Double(syb2) / n
+        let vrg = max(0, Double(srg2) / n - mrg * mrg), vyb = max(0, 0.25 * Double(syb22) / n - myb * myb)
         return (vrg + vyb).squareRoot() + 0.3 * (mrg * mrg + myb * myb).squareRoot()
     }
 

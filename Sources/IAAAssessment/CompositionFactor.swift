@@ -111,7 +111,7 @@ public struct CompositionFactor: AssessmentFactor {
         let left = colMass[0..<(w / 2)].reduce(0, +), right = colMass[(w - w / 2)...].reduce(0, +)
         let balance = 1 - abs(left - right) / max(left + right, 1e-9)
         // Mirror symmetry of the L* thumbnail.
-        let L = Planes.resizeArea(ctx.lab.L, ctx.width, ctx.height, to: w, h)
+        let L = ctx.labThumbnail.L  // on the saliency map's grid, as the map itself
         var diff = 0.0, dev = 0.0
         let lm = L.reduce(0, +) / Float(L.count)
         for y in 0..<h { for x in 0..<(w / 2) {

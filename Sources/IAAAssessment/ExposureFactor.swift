@@ -32,19 +32,42 @@ public struct ExposureFactor: AssessmentFactor {
 
     public func assess(_ full: AnalysisContext) -> FactorResult {
         let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
-        let y = ctx.luminance, sal = ctx.saliency, px = ctx.image.pixels
+        let y = ctx.tone.y, sal = ctx.saliencyRows(), w = ctx.width, n = ctx.count
         var logSum = 0.0, wSum = 0.0, hi = 0.0, lo = 0.0, deep = 0.0
-        px.withUnsafeBufferPointer { p in
-            for i in 0..<ctx.count {
-                let w = Double(0.03 + sal[i] * sal[i])  // squared: the subject decides, a white backdrop barely counts
-                logSum += w * Double(log2f(max(y[i], 1.0 / 4096)))
-                wSum += w
-                let mx = max(p[3 * i], p[3 * i + 1], p[3 * i + 2])
-                if mx >= 250 && y[i] > 0.75 { hi += w }
-                if mx <= 8 { lo += w }
-                if y[i] < 0.02 { deep += w }  // L* < ~15
+        // Eight pixels at a time, each row's sums in eight Float lanes, then added up in Double.
+        ctx.image.pixels.withUnsafeBufferPointer { p in y.withUnsafeBufferPointer { yb in
+            let zero = SIMD8<Float>(repeating: 0), floor = SIMD8<Float>(repeating: 1.0 / 4096)
+            for row in 0..<ctx.height {
+                let s = sal.row(row), yr = yb.baseAddress! + row * w, pr = p.baseAddress! + 3 * row * w
+                var aLog = zero, aW = zero, aHi = zero, aLo = zero, aDeep = zero
+                var x = 0
+                while x < w {
+                    let m = min(8, w - x)
+                    var sv = zero, yv = SIMD8<Float>(repeating: 1)
+                    let c: (r: SIMD8<Float>, g: SIMD8<Float>, b: SIMD8<Float>)
+                    if m == 8 && 3 * (row * w + x + 8) + 1 <= 3 * n {
+                        sv = load8(s, x); yv = load8(yr, x); c = rgb8(pr + 3 * x)
+                    } else {
+                        for k in 0..<m { sv[k] = s[x + k]; yv[k] = yr[x + k] }
+                        c = rgb8Padded(pr + 3 * x, m)
+                    }
+                    // Weights squared: the subject decides, a white backdrop barely counts.
+                    var wt = 0.03 + sv * sv
+                    if m < 8 { for k in m..<8 { wt[k] = 0 } }
+                    let lg = ColorSpace.log2x8(yv.replacing(with: floor, where: floor .>= yv))
+                    var mx = c.r.replacing(with: c.g, where: c.g .> c.r)
+                    mx = mx.replacing(with: c.b, where: c.b .> mx)
+                    aLog += wt * lg
+                    aW += wt
+                    aHi += zero.replacing(with: wt, where: (mx .>= 250) .& (yv .> 0.75))
+                    aLo += zero.replacing(with: wt, where: mx .<= 8)
+                    aDeep += zero.replacing(with: wt, where: yv .< 0.02)  // L* < ~15
+                    x += 8
+                }
+                logSum += Double(aLog.sum()); wSum += Double(aW.sum())
+                hi += Double(aHi.sum()); lo += Double(aLo.sum()); deep += Double(aDeep.sum())
             }
-        }
+        } }
         let key = logSum / wSum
         let hiShare = hi / wSum, loShare = lo / wSum, deepShare = deep / wSum
         let keyEV = key - log2(targetKey)

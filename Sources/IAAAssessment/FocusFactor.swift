@@ -1,9 +1,10 @@
 import Foundation
 import IAACore
 
-/// Block sharpness shared by focus and composition: per block, the fine-scale gradient
-/// 90th percentile (noise removed in quadrature) against the coarse-scale one, i.e. the inverse
-/// of the local edge spread; only blocks holding a real edge are defined.
+/// Block sharpness (focus's subject-vs-frame comparison): per block, the fine-scale gradient
+/// 90th percentile (noise removed in quadrature) against the coarse-scale maximum, i.e. the
+/// inverse of the local edge spread; only blocks holding a real edge are defined. The
+/// percentiles come from `SubjectDetail`'s walk over the image.
 struct BlockSharpness {
     let cols: Int, rows: Int, size: Int
     /// Sharpness index per block (≈ 1 crisp, → 0 blurred); nil where the block has no edge.
@@ -11,39 +12,26 @@ struct BlockSharpness {
     /// Mean saliency per block, 0…1.
     let saliency: [Float]
 
-    init(_ ctx: AnalysisContext) {
-        let d = ctx.detail, sal = ctx.saliency
-        let bs = max(8, (max(ctx.width, ctx.height) / 24 + 3) / 4 * 4)
-        size = bs; cols = ctx.width / bs; rows = ctx.height / bs
-        let sigma = Float(ctx.noise.luma)
-        var idx = [Float?](repeating: nil, count: cols * rows), s = [Float](repeating: 0, count: cols * rows)
-        // 90th percentile per block from a 0.25-level histogram (no sorting).
-        var bins = [Int](repeating: 0, count: 513)
+    /// Block side (px) for an image of `w`×`h`: about 1/24 of the long side, a multiple of 4.
+    static func blockSize(_ w: Int, _ h: Int) -> Int { max(8, (max(w, h) / 24 + 3) / 4 * 4) }
+
+    /// From each block's 90th-percentile bin `p90` of a 0.25-level histogram of the fine gradient.
+    init(cols: Int, rows: Int, size bs: Int, p90: [Int], saliency: [Float], coarse: (p: [Float], w: Int, h: Int), sigma: Float) {
+        self.cols = cols; self.rows = rows; size = bs; self.saliency = saliency
+        var idx = [Float?](repeating: nil, count: cols * rows)
         for by in 0..<rows {
             for bx in 0..<cols {
-                for k in bins.indices { bins[k] = 0 }
-                var ss: Float = 0
-                for y in (by * bs)..<((by + 1) * bs) {
-                    for x in (bx * bs)..<((bx + 1) * bs) {
-                        bins[min(512, Int(d.fine[y * ctx.width + x] * 4))] += 1
-                        ss += sal[y * ctx.width + x]
-                    }
-                }
-                s[by * cols + bx] = ss / Float(bs * bs)
-                let target = Int(Float(bs * bs) * 0.9)
-                var acc = 0, k = 0
-                while k < 512 && acc + bins[k] <= target { acc += bins[k]; k += 1 }
-                let f = (Float(k) + 0.5) / 4
+                let f = (Float(p90[by * cols + bx]) + 0.5) / 4
                 var cmax: Float = 0
-                for cy in (by * bs / 4)..<min(d.coarseHeight, (by + 1) * bs / 4) {
-                    for cx in (bx * bs / 4)..<min(d.coarseWidth, (bx + 1) * bs / 4) { cmax = max(cmax, d.coarse[cy * d.coarseWidth + cx]) }
+                for cy in (by * bs / 4)..<min(coarse.h, (by + 1) * bs / 4) {
+                    for cx in (bx * bs / 4)..<min(coarse.w, (bx + 1) * bs / 4) { cmax = max(cmax, coarse.p[cy * coarse.w + cx]) }
                 }
                 guard cmax >= 6 + 2 * sigma else { continue }
                 let fc = max(0, f * f - 4 * sigma * sigma).squareRoot()
                 idx[by * cols + bx] = min(1.5, fc / cmax)
             }
         }
-        index = idx; saliency = s
+        index = idx
     }
 }
 
@@ -63,7 +51,7 @@ public struct FocusFactor: AssessmentFactor {
     public init() {}
 
     public func assess(_ ctx: AnalysisContext) -> FactorResult {
-        let b = BlockSharpness(ctx)
+        let b = ctx.subjectDetail.blocks
         var subjW = [Float](repeating: 0, count: b.index.count)
         if !ctx.faces.isEmpty {
             for f in ctx.faces {

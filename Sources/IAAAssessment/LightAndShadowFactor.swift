@@ -18,16 +18,42 @@ public struct LightAndShadowFactor: AssessmentFactor {
 
     public func assess(_ full: AnalysisContext) -> FactorResult {
         let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
-        let L = ctx.lab.L
+        let L = ctx.tone.L
         var hist = Histogram(lo: 0, hi: 100, count: 400)
         var crushed = 0, blown = 0
-        for v in L { hist.add(v); if v < 3 { crushed += 1 } else if v > 98.5 { blown += 1 } }
+        // Unit weights: integer counts are the Double sums exactly, whatever the order (two
+        // interleaved sets of counts, so that equal neighbours do not wait on each other).
+        var counts = [Int32](repeating: 0, count: 1600)
+        L.withUnsafeBufferPointer { lb in counts.withUnsafeMutableBufferPointer { cb in
+            let c = cb.baseAddress!, n = lb.count, p = lb.baseAddress!
+            @inline(__always) func bin(_ v: Float) -> Int { max(0, min(399, Int((v - 0) / 100 * 400))) }
+            // Bins and the clip tests eight at a time: ⌊4 L*⌋ within 0…399 is the bin `add` picks
+            // (black can come out a hair below 0, which truncation and floor both send to bin 0),
+            // counted into four interleaved sets of bins.
+            var idx = SIMD8<Int32>(), zero = SIMD8<Float>(repeating: 0), crushed8 = zero, blown8 = zero
+            var i = 0
+            while i + 8 <= n {
+                let v = load8(p, i)
+                var q = ColorSpace.floor8(v / 100 * 400)
+                q = q.replacing(with: 399, where: q .> 399)
+                q = q.replacing(with: 0, where: q .< 0)
+                idx = ColorSpace.int8(q)
+                for k in 0..<8 { c[400 * (k & 3) + Int(idx[k])] &+= 1 }
+                crushed8 += zero.replacing(with: 1, where: v .< 3)
+                blown8 += zero.replacing(with: 1, where: v .> 98.5)
+                i += 8
+            }
+            for k in 0..<8 { crushed += Int(crushed8[k]); blown += Int(blown8[k]) }
+            while i < n { let a = p[i]; c[bin(a)] &+= 1; if a < 3 { crushed += 1 } else if a > 98.5 { blown += 1 }; i += 1 }
+        } }
+        for k in 0..<400 { hist.bins[k] = Double((counts[k] + counts[400 + k]) + (counts[800 + k] + counts[1200 + k])) }
+        hist.total = Double(L.count)
         let p2 = Double(hist.quantile(0.02)), p98 = Double(hist.quantile(0.98))
         let range = p98 - p2
         let clipShare = Double(crushed + blown) / Double(ctx.count)
         // Clarity on a downsampled L* (local contrast is a low-frequency property): ~256 px long side.
         let factor = max(1, max(ctx.width, ctx.height) / 256)
-        let d = Planes.downsample(L, ctx.width, ctx.height, by: factor)
+        let d = ctx.downsampledL(by: factor)
         let sigma = Float(max(ctx.width, ctx.height)) * 0.02 / Float(factor)
         let blur = Planes.gaussian(d.p, d.w, d.h, sigma: max(1, sigma))
         var sum: Float = 0, strong = 0

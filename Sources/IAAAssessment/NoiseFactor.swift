@@ -5,72 +5,112 @@ import IAACore
 /// (Immerkær, CVIU 1996: σ = √(π/2)·mean|I∗N|/6 with N the 3×3 difference-of-Laplacians mask)
 /// applied per 8×8 block, keeping the flattest blocks (their 10th percentile), so scene texture
 /// is not mistaken for noise. Luma and the two chroma-difference planes (BT.601 Cb, Cr).
-enum NoiseEstimator {
-    static func estimate(_ ctx: AnalysisContext) -> NoiseLevels {
-        let w = ctx.width, h = ctx.height
-        let y = ctx.luma
-        var cb = [Float](repeating: 0, count: ctx.count), cr = cb
-        ctx.image.pixels.withUnsafeBufferPointer { p in
-        cb.withUnsafeMutableBufferPointer { cbp in cr.withUnsafeMutableBufferPointer { crp in
-            for i in 0..<cbp.count {
-                let r = Float(p[3 * i]), g = Float(p[3 * i + 1]), b = Float(p[3 * i + 2])
-                cbp[i] = -0.1687 * r - 0.3313 * g + 0.5 * b
-                crp[i] = 0.5 * r - 0.4187 * g - 0.0813 * b
-            }
-        } } }
-        let bs = 8
-        var blocks: [(sy: Float, sc: Float)] = []
-        blocks.reserveCapacity((w / bs) * (h / bs))
-        let k = Float((Double.pi / 2).squareRoot() / 6)
-        // Blocks start every 8 px while a full block plus one pixel of margin fits.
+///
+/// Fed row by row by `DetailPass` (which splits each row of the proxy once into luma, Cb and
+/// Cr). N is separable ([1 −2 1]ᵀ ⊗ [1 −2 1]): per row a vertical second difference, then a
+/// horizontal one, on the three planes, eight pixels at a time; the block sums then run pixel
+/// by pixel in the order a block-by-block walk uses, so the values are those of computing each
+/// block on its own.
+struct NoiseBlocks {
+    let width: Int, height: Int
+    /// Blocks start every 8 px while a full block plus one pixel of margin fits.
+    let nbx: Int, nby: Int
+    private let measure: Bool
+    private var blocks: [(sy: Float, sc: Float)] = []
+    private let scratch: Scratch
+
+    /// Second differences, one row of responses and the current block row's sums.
+    private final class Scratch {
+        let vY, vB, vR, ry, rc: UnsafeMutablePointer<Float>
+        let accY, accC, accM: UnsafeMutablePointer<Float>
+        private let base: UnsafeMutablePointer<Float>
+        init(_ w: Int, _ nbx: Int) {
+            base = .allocate(capacity: 5 * w + 3 * nbx + 8)
+            base.initialize(repeating: 0, count: 5 * w + 3 * nbx + 8)
+            vY = base; vB = vY + w; vR = vB + w; ry = vR + w; rc = ry + w
+            accY = rc + w; accC = accY + nbx; accM = accC + nbx
+        }
+        deinit { base.deallocate() }
+    }
+
+    init(width w: Int, height h: Int) {
+        width = w; height = h
         var nbx = 0
-        while nbx * bs + bs < w { nbx += 1 }
-        guard w > 2, h > 2, nbx > 0 else { return NoiseLevels(luma: 0, chroma: 0) }
-        // Row by row: Immerkær's mask is separable ([1 −2 1]ᵀ ⊗ [1 −2 1]), so each row's response
-        // is a vertical second difference followed by a horizontal one — 6 operations a pixel
-        // instead of 17, in straight loops — then summed into that row's blocks in the order
-        // a block-by-block walk would use.
-        var rowY = [Float](repeating: 0, count: w), rowC = rowY
-        var vY = rowY, vB = rowY, vR = rowY
-        var accY = [Float](repeating: 0, count: nbx), accC = accY, accM = accY
-        y.withUnsafeBufferPointer { ys in cb.withUnsafeBufferPointer { cbs in cr.withUnsafeBufferPointer { crs in
-        rowY.withUnsafeMutableBufferPointer { ry in rowC.withUnsafeMutableBufferPointer { rc in
-        vY.withUnsafeMutableBufferPointer { vy in vB.withUnsafeMutableBufferPointer { vb in vR.withUnsafeMutableBufferPointer { vr in
-        accY.withUnsafeMutableBufferPointer { ay in accC.withUnsafeMutableBufferPointer { ac in accM.withUnsafeMutableBufferPointer { am in
-            var by = 0
-            while by + bs < h {
-                for b in 0..<nbx { ay[b] = 0; ac[b] = 0; am[b] = 0 }
-                let y0 = max(1, by)
-                for yy in y0..<(by + bs) {
-                    let row = yy * w, up = row - w, down = row + w
-                    for x in 0..<w {
-                        vy[x] = ys[up + x] - 2 * ys[row + x] + ys[down + x]
-                        vb[x] = cbs[up + x] - 2 * cbs[row + x] + cbs[down + x]
-                        vr[x] = crs[up + x] - 2 * crs[row + x] + crs[down + x]
-                    }
-                    for xx in 1..<(w - 1) {
-                        ry[xx] = abs(vy[xx - 1] - 2 * vy[xx] + vy[xx + 1])
-                        rc[xx] = abs(vb[xx - 1] - 2 * vb[xx] + vb[xx + 1]) + abs(vr[xx - 1] - 2 * vr[xx] + vr[xx + 1])
-                    }
-                    for b in 0..<nbx {
-                        var sy: Float = ay[b], sc: Float = ac[b], sm: Float = am[b]
-                        for xx in max(1, b * bs)..<(b * bs + bs) { sy += ry[xx]; sc += rc[xx]; sm += ys[row + xx] }
-                        ay[b] = sy; ac[b] = sc; am[b] = sm
-                    }
-                }
-                for b in 0..<nbx {
-                    let n = Float((b * bs + bs - max(1, b * bs)) * (by + bs - y0))
-                    let mean = am[b] / max(n, 1)
-                    // Clipped blocks hold no noise at all; they would drag the estimate to zero.
-                    if n > 0 && mean > 12 && mean < 243 { blocks.append((k * ay[b] / n, k * ac[b] / (2 * n))) }
-                }
-                by += bs
-            }
-        } } } } } } } } } } }
+        while nbx * 8 + 8 < w { nbx += 1 }
+        var nby = 0
+        while nby * 8 + 8 < h { nby += 1 }
+        self.nbx = nbx; self.nby = nby
+        measure = w > 2 && h > 2 && nbx > 0 && nby > 0
+        blocks.reserveCapacity(nbx * nby)
+        scratch = Scratch(w, max(1, nbx))
+    }
+
+    /// Measures row `yy` (1 ≤ yy < h − 1) from the luma, Cb and Cr rows above, at and below it;
+    /// rows outside the block rows are ignored.
+    mutating func addRow(_ yy: Int, luma: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>),
+                         cb: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>),
+                         cr: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)) {
+        let bs = 8, cols = nbx * bs  // columns 1..<cols are inside blocks
+        guard measure, yy >= 1, yy < nby * bs else { return }
+        let t = scratch, vY = t.vY, vB = t.vB, vR = t.vR, ry = t.ry, rc = t.rc, ay = t.accY, ac = t.accC, am = t.accM
+        let by = yy / bs * bs
+        if yy == max(1, by) { for b in 0..<nbx { ay[b] = 0; ac[b] = 0; am[b] = 0 } }
+        // Vertical second differences of the three planes (columns 0 … cols).
+        @inline(__always) func vertical(_ u: UnsafePointer<Float>, _ m: UnsafePointer<Float>, _ d: UnsafePointer<Float>, _ v: UnsafeMutablePointer<Float>) {
+            var x = 0
+            while x + 8 <= cols + 1 { store8(load8(u, x) - 2 * load8(m, x) + load8(d, x), v, x); x += 8 }
+            while x < cols + 1 { v[x] = u[x] - 2 * m[x] + d[x]; x += 1 }
+        }
+        vertical(luma.0, luma.1, luma.2, vY)
+        vertical(cb.0, cb.1, cb.2, vB)
+        vertical(cr.0, cr.1, cr.2, vR)
+        var x = 1
+        while x + 8 <= cols {
+            store8(abs8(load8(vY, x - 1) - 2 * load8(vY, x) + load8(vY, x + 1)), ry, x)
+            store8(abs8(load8(vB, x - 1) - 2 * load8(vB, x) + load8(vB, x + 1))
+                   + abs8(load8(vR, x - 1) - 2 * load8(vR, x) + load8(vR, x + 1)), rc, x)
+            x += 8
+        }
+        while x < cols {
+            ry[x] = abs(vY[x - 1] - 2 * vY[x] + vY[x + 1])
+            rc[x] = abs(vB[x - 1] - 2 * vB[x] + vB[x + 1]) + abs(vR[x - 1] - 2 * vR[x] + vR[x + 1])
+            x += 1
+        }
+        // Into this row's blocks, pixel by pixel in the order a block-by-block walk uses; blocks
+        // 1, 2, … eight at a time (`addBlocksOf8`), block 0 (columns 1…7) and the rest one by one.
+        let Lyy = luma.1
+        @inline(__always) func block(_ b: Int) {
+            var sy = ay[b], sc = ac[b], sm = am[b]
+            for xx in max(1, b * bs)..<(b * bs + bs) { sy += ry[xx]; sc += rc[xx]; sm += Lyy[xx] }
+            ay[b] = sy; ac[b] = sc; am[b] = sm
+        }
+        block(0)
+        var b = 1
+        while b + 8 <= nbx {
+            var y8 = load8(ay, b), c8 = load8(ac, b), m8 = load8(am, b)
+            addBlocksOf8(ry + 8 * b, into: &y8); addBlocksOf8(rc + 8 * b, into: &c8); addBlocksOf8(Lyy + 8 * b, into: &m8)
+            store8(y8, ay, b); store8(c8, ac, b); store8(m8, am, b)
+            b += 8
+        }
+        while b < nbx { block(b); b += 1 }
+        // Last row of a block row: close its blocks.
+        guard yy % bs == bs - 1 else { return }
+        let rows = by + bs - max(1, by)
+        let k = Float((Double.pi / 2).squareRoot() / 6)
+        for b in 0..<nbx {
+            let n = Float((b * bs + bs - max(1, b * bs)) * rows)
+            let mean = am[b] / n
+            // Clipped blocks hold no noise at all; they would drag the estimate to zero.
+            if mean > 12 && mean < 243 { blocks.append((k * ay[b] / n, k * ac[b] / (2 * n))) }
+        }
+    }
+
+    /// The 10th percentile of the blocks' σ, luma and chroma separately.
+    func levels() -> NoiseLevels {
         guard !blocks.isEmpty else { return NoiseLevels(luma: 0, chroma: 0) }
-        let sy = blocks.map(\.sy).sorted(), sc = blocks.map(\.sc).sorted()
+        var sy = blocks.map(\.sy), sc = blocks.map(\.sc)
         let q = max(0, Int(Double(blocks.count) * 0.1) - 1)
-        return NoiseLevels(luma: Double(sy[q]), chroma: Double(sc[q]))
+        return NoiseLevels(luma: Double(Planes.kthSmallest(&sy, q)), chroma: Double(Planes.kthSmallest(&sc, q)))
     }
 }
 

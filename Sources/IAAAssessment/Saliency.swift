@@ -26,10 +26,15 @@ public struct SaliencyMap: Sendable {
 /// and because it works at 64 px it is insensitive to fine blur and noise — which is what lets
 /// the focus factor ask "is the subject sharp" without the answer leaking into the question.
 enum Saliency {
-    static func compute(_ ctx: AnalysisContext, centrePrior: Bool = true) -> SaliencyMap {
-        let w = ctx.width, h = ctx.height
+    /// The map's size for an image of `width`×`height` (long side 64, each side at least 8) and
+    /// the scale from image pixels to map cells.
+    static func grid(width w: Int, height h: Int) -> (width: Int, height: Int, scale: Double) {
         let scale = 64.0 / Double(max(w, h))
-        let cw = max(8, Int((Double(w) * scale).rounded())), ch = max(8, Int((Double(h) * scale).rounded()))
+        return (max(8, Int((Double(w) * scale).rounded())), max(8, Int((Double(h) * scale).rounded())), scale)
+    }
+
+    static func compute(_ ctx: AnalysisContext, centrePrior: Bool = true) -> SaliencyMap {
+        let (cw, ch, scale) = grid(width: ctx.width, height: ctx.height)
         var s: [Float]
         if let ext = ctx.externalSaliency {
             s = Planes.resizeArea(ext.pixels, ext.width, ext.height, to: cw, ch)
@@ -51,12 +56,8 @@ enum Saliency {
 
     /// Spectral residual, colour distinctness and local contrast, mixed (before any prior).
     static func cues(_ ctx: AnalysisContext, _ cw: Int, _ ch: Int) -> [Float] {
-        let w = ctx.width, h = ctx.height
         do {
-            let lab = ctx.lab
-            let L = Planes.resizeArea(lab.L, w, h, to: cw, ch)
-            let A = Planes.resizeArea(lab.a, w, h, to: cw, ch)
-            let B = Planes.resizeArea(lab.b, w, h, to: cw, ch)
+            let (L, A, B) = ctx.labThumbnail
             var sr = spectralResidual(L, cw, ch); normalise(&sr)
             // Frequency-tuned: distance of the slightly blurred Lab to the image's mean Lab.
             let Lb = Planes.gaussian(L, cw, ch, sigma: 1), Ab = Planes.gaussian(A, cw, ch, sigma: 1), Bb = Planes.gaussian(B, cw, ch, sigma: 1)
@@ -139,6 +140,15 @@ enum FFT {
 
     static func transform(_ re: inout [Float], _ im: inout [Float], offset: Int, stride: Int, n: Int, inverse: Bool,
                           cos cw: [Float], sin sw: [Float]) {
+        re.withUnsafeMutableBufferPointer { rb in im.withUnsafeMutableBufferPointer { ib in
+        cw.withUnsafeBufferPointer { cb in sw.withUnsafeBufferPointer { sb in
+            transform(rb.baseAddress! + offset, ib.baseAddress! + offset, stride: stride, n: n, inverse: inverse, cos: cb.baseAddress!, sin: sb.baseAddress!)
+        } } } }
+    }
+
+    /// The transform on raw pointers (`stride` between elements); the arithmetic of the array form.
+    static func transform(_ re: UnsafeMutablePointer<Float>, _ im: UnsafeMutablePointer<Float>, stride: Int, n: Int, inverse: Bool,
+                          cos cw: UnsafePointer<Float>, sin sw: UnsafePointer<Float>) {
         // Bit-reversal permutation.
         var j = 0
         for i in 1..<n {
@@ -146,32 +156,39 @@ enum FFT {
             while j & bit != 0 { j ^= bit; bit >>= 1 }
             j |= bit
             if i < j {
-                let a = offset + i * stride, b = offset + j * stride
-                re.swapAt(a, b); im.swapAt(a, b)
+                let a = i * stride, b = j * stride
+                let tr = re[a]; re[a] = re[b]; re[b] = tr
+                let ti = im[a]; im[a] = im[b]; im[b] = ti
             }
         }
         var len = 2
         while len <= n {
-            let step = n / len
-            for start in Swift.stride(from: 0, to: n, by: len) {
-                for k in 0..<(len / 2) {
+            let step = n / len, halfLen = len / 2
+            var start = 0
+            while start < n {
+                for k in 0..<halfLen {
                     let wr = cw[k * step], wi = sw[k * step]
-                    let a = offset + (start + k) * stride, b = offset + (start + k + len / 2) * stride
+                    let a = (start + k) * stride, b = (start + k + halfLen) * stride
                     let tr = re[b] * wr - im[b] * wi, ti = re[b] * wi + im[b] * wr
                     re[b] = re[a] - tr; im[b] = im[a] - ti
                     re[a] += tr; im[a] += ti
                 }
+                start += len
             }
             len <<= 1
         }
         if inverse {
-            for i in 0..<n { re[offset + i * stride] /= Float(n); im[offset + i * stride] /= Float(n) }
+            for i in 0..<n { re[i * stride] /= Float(n); im[i * stride] /= Float(n) }
         }
     }
 
     static func transform2D(_ re: inout [Float], _ im: inout [Float], n: Int, inverse: Bool) {
         let (cw, sw) = twiddles(n, inverse: inverse)
-        for row in 0..<n { transform(&re, &im, offset: row * n, stride: 1, n: n, inverse: inverse, cos: cw, sin: sw) }
-        for col in 0..<n { transform(&re, &im, offset: col, stride: n, n: n, inverse: inverse, cos: cw, sin: sw) }
+        re.withUnsafeMutableBufferPointer { rb in im.withUnsafeMutableBufferPointer { ib in
+        cw.withUnsafeBufferPointer { cb in sw.withUnsafeBufferPointer { sb in
+            let r = rb.baseAddress!, i = ib.baseAddress!, c = cb.baseAddress!, s = sb.baseAddress!
+            for row in 0..<n { transform(r + row * n, i + row * n, stride: 1, n: n, inverse: inverse, cos: c, sin: s) }
+            for col in 0..<n { transform(r + col, i + col, stride: n, n: n, inverse: inverse, cos: c, sin: s) }
+        } } } }
     }
 }

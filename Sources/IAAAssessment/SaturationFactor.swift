@@ -20,24 +20,55 @@ public struct SaturationFactor: AssessmentFactor {
 
     public func assess(_ full: AnalysisContext) -> FactorResult {
         let ctx = full.reduced  // whole-frame statistics: 512 px is enough (see `reducedLongSide`)
-        let lab = ctx.lab, sal = ctx.saliency
+        let tone = ctx.tone, sal = ctx.saliencyRows(), w = ctx.width, n = ctx.count
         var hist = Histogram(lo: 0, hi: 160, count: 640)
         var clipped = 0.0, chromatic = 0.0, wsum = 0.0
+        // Properly lit pixels (8 < L* < 97) and their weights eight at a time; each row's sums in
+        // Float lanes, then Double. The chroma histogram takes the weights into even and odd
+        // bins (its total is their sum), so equal neighbours do not wait on each other.
+        let bins = UnsafeMutablePointer<Double>.allocate(capacity: 1280)
+        defer { bins.deallocate() }
+        bins.initialize(repeating: 0, count: 1280)
+        var binIdx = SIMD8<Int32>(), wts = SIMD8<Float>()
+        tone.L.withUnsafeBufferPointer { Lb in tone.chroma.withUnsafeBufferPointer { Cb in
         ctx.image.pixels.withUnsafeBufferPointer { p in
-            for i in 0..<ctx.count {
-                let L = lab.L[i]
-                guard L > 8 && L < 97 else { continue }
-                let w = 0.3 + 0.7 * sal[i]
-                let c = lab.chroma[i]
-                hist.add(c, weight: w)
-                wsum += Double(w)
-                if c > 30 {
-                    chromatic += Double(w)
-                    let mn = min(p[3 * i], p[3 * i + 1], p[3 * i + 2]), mx = max(p[3 * i], p[3 * i + 1], p[3 * i + 2])
-                    if mn <= 1 || mx >= 254 { clipped += Double(w) }
+            let zero = SIMD8<Float>(repeating: 0)
+            for y in 0..<ctx.height {
+                let s = sal.row(y), Lr = Lb.baseAddress! + y * w, Cr = Cb.baseAddress! + y * w, pr = p.baseAddress! + 3 * y * w
+                var aW = zero, aChrom = zero, aClip = zero
+                var x = 0
+                while x < w {
+                    let m = min(8, w - x)
+                    var Lv = zero, cv = zero, sv = zero
+                    let px: (r: SIMD8<Float>, g: SIMD8<Float>, b: SIMD8<Float>)
+                    if m == 8 && 3 * (y * w + x + 8) + 1 <= 3 * n {
+                        Lv = load8(Lr, x); cv = load8(Cr, x); sv = load8(s, x); px = rgb8(pr + 3 * x)
+                    } else {
+                        for k in 0..<m { Lv[k] = Lr[x + k]; cv[k] = Cr[x + k]; sv[k] = s[x + k] }
+                        px = rgb8Padded(pr + 3 * x, m)
+                    }
+                    let lit = (Lv .> 8) .& (Lv .< 97)
+                    let wt = zero.replacing(with: 0.3 + 0.7 * sv, where: lit)
+                    aW += wt
+                    let chromaticLane = lit .& (cv .> 30)
+                    aChrom += zero.replacing(with: wt, where: chromaticLane)
+                    var mn = px.r.replacing(with: px.g, where: px.g .< px.r), mx = px.r.replacing(with: px.g, where: px.g .> px.r)
+                    mn = mn.replacing(with: px.b, where: px.b .< mn); mx = mx.replacing(with: px.b, where: px.b .> mx)
+                    aClip += zero.replacing(with: wt, where: chromaticLane .& ((mn .<= 1) .| (mx .>= 254)))
+                    // The bin `Histogram.add` picks: Int(c / 160 · 640), clamped to the last bin.
+                    var q = ColorSpace.floor8(cv / 160 * 640)
+                    q = q.replacing(with: 639, where: q .> 639)
+                    binIdx = ColorSpace.int8(q); wts = wt
+                    // Unlit lanes weigh 0, and adding 0 leaves a bin as it was: no branch per lane.
+                    for k in 0..<m { bins[Int(binIdx[k]) + 640 * (k & 1)] += Double(wts[k]) }
+                    x += 8
                 }
+                wsum += Double(aW.sum()); chromatic += Double(aChrom.sum()); clipped += Double(aClip.sum())
             }
-        }
+        } } }
+        var total = 0.0
+        for k in 0..<640 { hist.bins[k] = bins[k] + bins[640 + k]; total += hist.bins[k] }
+        hist.total = total
         let c90 = Double(hist.quantile(0.9)), median = Double(hist.quantile(0.5))
         let gamutShare = wsum > 0 ? clipped / wsum : 0
         let chromaticShare = wsum > 0 ? chromatic / wsum : 0

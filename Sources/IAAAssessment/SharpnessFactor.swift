@@ -18,17 +18,15 @@ public struct SharpnessFactor: AssessmentFactor {
 
     public init() {}
 
+    /// A pixel of saliency s (0…1) weighs floor + slope·s in the percentiles: a soft
+    /// background does not hide a sharp subject.
+    static let saliencyWeight: (floor: Float, slope: Float) = (0.2, 0.8)
+
     /// Edge spread (px) and the two percentiles, for reuse by other factors.
-    static func edgeSpread(_ ctx: AnalysisContext, weights: (Int) -> Float) -> (spread: Double, fine: Double, coarse: Double) {
-        let d = ctx.detail
-        var hf = Histogram(lo: 0, hi: 128, count: 1024), hc = Histogram(lo: 0, hi: 128, count: 1024)
-        for i in 0..<ctx.count { hf.add(d.fine[i], weight: weights(i)) }
-        for cy in 0..<d.coarseHeight {
-            for cx in 0..<d.coarseWidth {
-                let i = min(ctx.height - 1, cy * 4 + 2) * ctx.width + min(ctx.width - 1, cx * 4 + 2)
-                hc.add(d.coarse[cy * d.coarseWidth + cx], weight: weights(i))
-            }
-        }
+    static func edgeSpread(_ ctx: AnalysisContext) -> (spread: Double, fine: Double, coarse: Double) {
+        // Both histograms come from the walk sharpness and focus share (`SubjectDetail`).
+        let d = ctx.subjectDetail
+        let hf = d.fine, hc = d.coarse
         let sigma = ctx.noise.luma
         let pf = Double(hf.quantile(0.98)), pc = Double(hc.quantile(0.98))
         let pfClean = max(0.05 * pf, (max(0, pf * pf - 4 * sigma * sigma)).squareRoot())
@@ -36,8 +34,7 @@ public struct SharpnessFactor: AssessmentFactor {
     }
 
     public func assess(_ ctx: AnalysisContext) -> FactorResult {
-        let sal = ctx.saliency
-        let e = Self.edgeSpread(ctx) { 0.2 + 0.8 * sal[$0] }
+        let e = Self.edgeSpread(ctx)
         let spread = e.spread
         // Thresholds: 5 (≤ 2.0 px), 4 (≤ 2.6), 3 (≤ 3.6), 2 (≤ 5.5), 1 beyond.
         let level = 6 - levelFor(spread, thresholds: [2.0, 2.6, 3.6, 5.5])
