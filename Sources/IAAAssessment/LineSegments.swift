@@ -325,7 +325,7 @@ extension AnalysisContext {
     /// Long straight segments of L* and the level they indicate (camera angle), computed once.
     var levelEstimate: LevelEstimate {
         cached("levelEstimate") {
-            let found = LineSegmentDetector.detect(lab.L, width, height)
+            let found = LineSegmentDetector.detect(tone.L, width, height)
             return LevelEstimate(found.segments, width: width, height: height, edgePixels: found.edgePixels)
         }
     }
