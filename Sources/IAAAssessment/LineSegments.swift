@@ -87,7 +87,23 @@ enum LineSegmentDetector {
                 let r0 = s.baseAddress! + y * w, r1 = r0 + w, o = y * gw
                 let go = grad + 3 * o
                 var count = 0
-                for x in 0..<gw {
+                // Eight pixels at a time (the same arithmetic per lane as the scalar tail below;
+                // x + 8 < w keeps the x + 1 loads in the row).
+                var x = 0
+                let zero = SIMD8<Float>(repeating: 0), limit = SIMD8<Float>(repeating: t2)
+                while x &+ 8 < w {
+                    let a = load8(r0, x), b = load8(r0, x &+ 1), c = load8(r1, x), d = load8(r1, x &+ 1)
+                    let gx = 0.5 * ((b + d) - (a + c)), gy = 0.5 * ((c + d) - (a + b))
+                    let g2 = gx * gx + gy * gy
+                    let edge = g2 .> limit
+                    let ex = zero.replacing(with: gx, where: edge), ey = zero.replacing(with: gy, where: edge)
+                    let eg = zero.replacing(with: g2.squareRoot(), where: edge)
+                    let e = go + 3 &* x
+                    for k in 0..<8 { e[3 &* k] = ex[k]; e[3 &* k &+ 1] = ey[k]; e[3 &* k &+ 2] = eg[k] }
+                    count &+= Int(truncatingIfNeeded: (SIMD8<Int32>(repeating: 0).replacing(with: 1, where: edge)).wrappedSum())
+                    x &+= 8
+                }
+                while x < gw {
                     let a = r0[x], b = r0[x &+ 1], c = r1[x], d = r1[x &+ 1]
                     let gx = 0.5 * ((b + d) - (a + c)), gy = 0.5 * ((c + d) - (a + b))
                     let g2 = gx * gx + gy * gy
@@ -95,6 +111,7 @@ enum LineSegmentDetector {
                     let e = go + 3 &* x
                     e[0] = edge ? gx : 0; e[1] = edge ? gy : 0; e[2] = edge ? g2.squareRoot() : 0
                     count &+= edge ? 1 : 0
+                    x &+= 1
                 }
                 edgePixels += count
                 // The list of edges off the ring, in a second pass (the gradient loop stays free of
