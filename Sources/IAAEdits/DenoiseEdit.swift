@@ -24,12 +24,14 @@ public struct DenoiseEdit: Edit {
 
     /// Radii are in pixels, not scaled with the image: sensor noise has a grain of about one
     /// pixel at any resolution (a proxy has less of it, because downsampling averaged it, not
-    /// because its grain is larger). Luma: sigma 0.7…2 px; chroma: twice that. The edge scale, in
+    /// because its grain is larger). Luma: sigma 0.7…2 px of the photo; chroma: twice that. The edge scale, in
     /// luma units (0…100, close to L*) per pixel of the blurred luma (noise left after the blur is well under 1, real
     /// edges several), grows with strength so strong settings also smooth fine texture.
     public func apply(to image: EditImage, context: EditContext) throws -> EditImage {
         let t = params.strength / 100
-        let sigmaL = 0.7 + 1.3 * t
+        // On a proxy the same blur, in proxy pixels (`EditContext.detailScale`): what a proxy of
+        // the denoised photo shows.
+        let sigmaL = (0.7 + 1.3 * t) * context.detailScale
         return try image.denoise(sigmaL: sigmaL, amountL: t, edge: 1.5 + 2.5 * t, sigmaAB: 2 * sigmaL, amountAB: t)
     }
 }

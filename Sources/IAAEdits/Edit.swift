@@ -64,8 +64,16 @@ public enum EditKind: String, Sendable, Hashable, Codable, CaseIterable, Compara
 public struct EditContext: Sendable {
     /// Colour-grading looks, by id (for `LookEdit`).
     public var looks: LookLibrary
+    /// Pixels of the image being edited per pixel of the photo the edit is for: 1 for the
+    /// photo itself and its 1:1 windows, below 1 for a proxy. Edits whose radii are fixed in
+    /// photo pixels (denoise: sensor grain is about one pixel at any resolution) scale them by
+    /// it, so that a proxy of the edited photo and the edited proxy look alike.
+    public var detailScale: Double
 
-    public init(looks: LookLibrary) { self.looks = looks }
+    public init(looks: LookLibrary, detailScale: Double = 1) {
+        self.looks = looks
+        self.detailScale = min(1, max(0.01, detailScale))
+    }
 }
 
 /// One edit: a value type with a nested `Params` (its whole state), a parameter table that

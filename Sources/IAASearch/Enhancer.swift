@@ -175,7 +175,8 @@ public final class Enhancer: @unchecked Sendable {
         if needTheme { theme = try timed("theme", &log) { try self.theme(of: proxy, faces: found) } }
         let window = try timed("window", &log) { try pending?.get() }
         let preset = try preset(named: options.preset, theme: theme)
-        var e = try timed("search", &log) { try enhance(proxy: proxy, window: window, faces: found, preset: preset, options: options) }
+        var e = try timed("search", &log) { try enhance(proxy: proxy, window: window, faces: found, preset: preset, options: options,
+                                                        photoLongSide: max(photo.info.width, photo.info.height)) }
         e.theme = options.preset == nil ? theme : nil
         e.timings = log + e.timings
         return e
@@ -184,11 +185,15 @@ public final class Enhancer: @unchecked Sendable {
     /// Judges and searches an already decoded proxy; `window`, when given, is a 1:1 crop of
     /// the full-resolution photo for the detail probe; `faces` the proxy's faces (detected here
     /// when nil).
+    /// `photoLongSide` is the long side of the photo the proxy stands for (the proxy's own
+    /// when nil): edits with radii in photo pixels are drawn to scale on the proxy.
     public func enhance(proxy: RGBImage, window: RGBImage? = nil, faces found: [Face]? = nil, preset: Preset,
-                        options: EnhanceOptions) throws -> Enhancement {
+                        options: EnhanceOptions, photoLongSide: Int? = nil) throws -> Enhancement {
         let judge = Judge(preset: preset, nima: try nima, brisque: try brisque)
         let context = EditContext(looks: looks)
-        let renderer = try ChainRenderer(proxy: proxy, context: context, capacity: 48)
+        let proxySide = max(proxy.width, proxy.height)
+        let scaled = EditContext(looks: looks, detailScale: Double(proxySide) / Double(max(proxySide, photoLongSide ?? proxySide)))
+        let renderer = try ChainRenderer(proxy: proxy, context: scaled, capacity: 48)
         let probe = try window.map { try DetailProbe(window: $0, context: context) }
         let boxes = try (found ?? faces?.detect(proxy) ?? []).map { FaceBox(x: $0.x, y: $0.y, width: $0.width, height: $0.height, confidence: $0.score) }
         let search = EditSearch(judge: judge, renderer: renderer, space: SearchSpace(preset: preset, geometry: options.geometry),

@@ -87,6 +87,11 @@ public final class Judge: @unchecked Sendable {
     /// Score points a factor must lose, besides crossing from a normal to a fault level, to
     /// veto a candidate: a factor sitting on a level boundary flips on noise. Default 1.
     public var vetoDrop: Double = 1
+    /// How many times its weight a factor's gain counts when the original had it at a fault
+    /// level. Default 2: correcting a fault is the point of an edit, and a preset's weights (a
+    /// noise weight of 0.05, say) otherwise let the estimation jitter of every other factor
+    /// outvote it.
+    public var faultGain: Double = 2
     private let nima: NIMA?
     private let brisque: Brisque?
     private let assessor = Assessor(factors: Assessor.classicalFactors(visuals: false))
@@ -170,8 +175,8 @@ public final class Judge: @unchecked Sendable {
     /// mean CIEDE2000 and `clipping` the share of newly clipped pixels it caused, and `exempt`
     /// the factors whose fault the style itself causes (they cannot veto).
     ///
-    /// Credit rule: a factor the original had at an F.740.4 fault level is credited in full
-    /// (the correction is the point). A factor the original had at a normal level is credited at
+    /// Credit rule: a factor the original had at an F.740.4 fault level is credited its gain
+    /// `faultGain` times over (the correction is the point). A factor the original had at a normal level is credited at
     /// most its original score, plus the preset's `taste` share of any gain: moving a fine
     /// exposure towards the population's ideal is taste, not correction, and `natural` does not
     /// pay for taste. Factors without levels (the learned aesthetic score, technical quality)
@@ -179,6 +184,12 @@ public final class Judge: @unchecked Sendable {
     public func verdict(_ m: Observation, original: Observation?, point: SearchPoint = .identity,
                         base: SearchPoint = .identity, change: Double = 0, clipping: Double = 0,
                         exempt: Set<String> = []) -> Verdict {
+        // The camera angle is the frame's geometry: only a geometric edit can change it. A tonal
+        // or detail edit that lets the line detector see what noise or haze hid (a tilt the
+        // original already had) is credited the original's camera angle and cannot veto on it.
+        let geometric = point.values.contains { k, v in
+            (k.hasPrefix("straighten.") || k.hasPrefix("crop.")) && v != base[k]
+        }
         var scores: [(String, Double, Double, AttributeLevel?)] = []
         for id in Preset.factorIDs {
             switch id {
@@ -189,8 +200,10 @@ public final class Judge: @unchecked Sendable {
             default:
                 guard let r = m.factor(id) else { continue }
                 var credited = r.score
-                if let before = original?.factor(id), let l = before.level, !l.isFault, r.score > before.score {
-                    credited = before.score + preset.taste * (r.score - before.score)
+                if id == "cameraAngle", !geometric, let before = original?.factor(id) {
+                    credited = before.score
+                } else if let before = original?.factor(id), let l = before.level, r.score > before.score {
+                    credited = before.score + (l.isFault ? faultGain : preset.taste) * (r.score - before.score)
                 }
                 scores.append((id, r.score, credited, r.level))
             }
@@ -207,6 +220,7 @@ public final class Judge: @unchecked Sendable {
         var vetoes: [String] = []
         if let original {
             for r in m.factors where (preset.weights[r.id] ?? 0) > 0 && !exempt.contains(r.id) {
+                if r.id == "cameraAngle" && !geometric { continue }
                 guard let now = r.level, let o = original.factor(r.id), let before = o.level else { continue }
                 if !before.isFault && now.isFault && o.score - r.score >= vetoDrop { vetoes.append(r.id) }
             }

@@ -2,6 +2,10 @@
 //
 //   iaa-bench-recover degrade OUT PHOTO...   references (long side 1024, PNG) in OUT/ref and one
 //                                            folder per degradation in OUT/deg/<kind>/
+//   iaa-bench-recover apply OUT KIND METHOD RECIPE
+//                                            renders one recipe (iaa-recipe/1 JSON) on every
+//                                            degraded file of KIND into OUT/METHOD/KIND/: what a
+//                                            fixed correction would recover (calibration)
 //   iaa-bench-recover measure OUT            ΔE2000 and SSIM to the reference for every method
 //                                            folder OUT/<method>/<kind>/, a table on stdout
 //
@@ -179,6 +183,9 @@ func measure(out: String, methods: [String]) throws {
     print(header)
     print(String(repeating: " ", count: 14) + methods.map { _ in "ΔE    SSIM   recovered      ".padding(toLength: 30, withPad: " ", startingAt: 0) }.joined())
     var summary: [String: [String: Double]] = [:]
+    // Per photo, for looking into a kind: OUT/perphoto.tsv (kind, method, photo, ΔE degraded, ΔE after).
+    var perPhoto = "kind\tmethod\tphoto\tdeltaE_degraded\tdeltaE_after\n"
+    defer { try? perPhoto.write(toFile: out + "/perphoto.tsv", atomically: true, encoding: .utf8) }
     for (kind, _) in degradations {
         var line = kind.padding(toLength: 14, withPad: " ", startingAt: 0)
         for m in methods {
@@ -194,10 +201,12 @@ func measure(out: String, methods: [String]) throws {
                 if kind != "clean", let deg = try? read(degPath), let dref = aligned(refImg, deg) {
                     let before = ColorScience.meanDeltaE2000(dref, deg, step: 3)
                     if before > 0 { rec.append(1 - de / before) }
+                    perPhoto += "\(kind)\t\(m)\t\(r)\t\(String(format: "%.3f", before))\t\(String(format: "%.3f", de))\n"
                 }
             }
             let meanDE = des.reduce(0, +) / Double(max(1, des.count)), meanSS = ss.reduce(0, +) / Double(max(1, ss.count))
-            summary[kind, default: [:]][m] = meanDE
+            // A method with missing outputs is not compared.
+            if missing == 0 { summary[kind, default: [:]][m] = meanDE }
             let cell = String(format: "%5.2f  %.3f  %@", meanDE, meanSS, kind == "clean" ? "   –  " : String(format: "%+5.0f%%", 100 * median(rec)))
                 + (missing > 0 ? " (\(missing) missing)" : "")
             line += cell.padding(toLength: 30, withPad: " ", startingAt: 0)
@@ -208,9 +217,10 @@ func measure(out: String, methods: [String]) throws {
     if let iaa = methods.first(where: { $0 == "iaa" }) {
         var wins: [String] = [], losses: [String] = []
         for (kind, _) in degradations where kind != "clean" {
-            let mine = summary[kind]?[iaa] ?? .nan
-            let rivals = methods.filter { $0 != iaa && $0 != "identity" }.compactMap { summary[kind]?[$0] }
-            if rivals.allSatisfy({ mine < $0 }) { wins.append(kind) } else { losses.append(kind) }
+            guard let mine = summary[kind]?[iaa] else { continue }
+            let rivals = methods.filter { $0 != iaa && $0 != "identity" }.map { summary[kind]?[$0] }
+            guard !rivals.contains(where: { $0 == nil }) else { continue }
+            if rivals.allSatisfy({ mine < $0! }) { wins.append(kind) } else { losses.append(kind) }
         }
         print("iaa beats every baseline on mean ΔE: \(wins.count) of \(wins.count + losses.count) kinds" + (losses.isEmpty ? "" : "; not on: \(losses.joined(separator: ", "))"))
     }
@@ -253,10 +263,23 @@ func dumpFactors(out: String, proxy: Int) throws {
     }
 }
 
+func apply(out: String, kind: String, method: String, recipe: String) throws {
+    let fm = FileManager.default
+    let chain = try EditChain(jsonText: recipe)
+    let context = EditContext(looks: try LookLibrary.bundled())
+    let dir = "\(out)/deg/\(kind)", dest = "\(out)/\(method)/\(kind)"
+    try fm.createDirectory(atPath: dest, withIntermediateDirectories: true)
+    for f in try fm.contentsOfDirectory(atPath: dir).filter({ $0.hasSuffix(".png") }).sorted() {
+        let img = try read("\(dir)/\(f)")
+        try write(try ChainRenderer(proxy: img, context: context).render(chain), "\(dest)/\(f)")
+    }
+}
+
 let args = Array(CommandLine.arguments.dropFirst())
 do {
     switch args.first {
     case "degrade" where args.count >= 3: try degrade(out: args[1], photos: Array(args[2...]))
+    case "apply" where args.count == 5: try apply(out: args[1], kind: args[2], method: args[3], recipe: args[4])
     case "measure" where args.count >= 3: try measure(out: args[1], methods: Array(args[2...]))
     case "factors" where args.count >= 2: try dumpFactors(out: args[1], proxy: args.count > 2 ? Int(args[2]) ?? 384 : 384)
     default:

@@ -1,5 +1,6 @@
 import IAACore
 import IAAEdits
+import IAAImaging
 import IAASearch
 import XCTest
 
@@ -68,13 +69,35 @@ final class JudgeCreditTests: XCTestCase {
         }
     }
 
-    func testAFaultIsCreditedInFull() throws {
+    func testTheGainOnAFaultIsCreditedFaultGainTimesOver() throws {
         let natural = try Support.enhancer.preset(named: "natural", theme: nil)
         let img = try Support.photo("vintage_cars.jpg")
         let j = Judge(preset: natural, nima: nil, brisque: nil)
         let obs = j.measure([Support.gains(img, 0.3, 0.3, 0.3), img], depth: .classical)
-        XCTAssertTrue(obs[0].factor("exposure")!.level!.isFault)
+        let before = obs[0].factor("exposure")!
+        XCTAssertTrue(before.level!.isFault)
         let v = j.verdict(obs[1], original: obs[0])
-        XCTAssertEqual(v.factor("exposure")!.credited, v.factor("exposure")!.score)
+        let f = v.factor("exposure")!
+        XCTAssertGreaterThan(f.score, before.score + 1)
+        XCTAssertEqual(f.credited, before.score + j.faultGain * (f.score - before.score), accuracy: 1e-9)
+        // The same edit judged with a gain of 1 is credited its score.
+        j.faultGain = 1
+        XCTAssertEqual(j.verdict(obs[1], original: obs[0]).factor("exposure")!.credited, f.score, accuracy: 1e-9)
+    }
+
+    func testOnlyAGeometricEditCanChangeTheCameraAngle() throws {
+        let natural = try Support.enhancer.preset(named: "natural", theme: nil)
+        let img = try Support.photo("vintage_cars.jpg")
+        let j = Judge(preset: natural, nima: nil, brisque: nil)
+        // A photo whose camera-angle score differs from the original's.
+        let tilted = try RGBCodec.rotate(img, degrees: 6)
+        let obs = j.measure([img, tilted], depth: .classical)
+        let o = obs[0].factor("cameraAngle")!.score, t = obs[1].factor("cameraAngle")!.score
+        XCTAssertGreaterThan(abs(o - t), 0.5, "the fixture must show the tilt")
+        let tonal = j.verdict(obs[1], original: obs[0], point: SearchPoint(values: ["denoise.strength": 50]))
+        XCTAssertEqual(tonal.factor("cameraAngle")!.credited, o, accuracy: 1e-9)
+        XCTAssertFalse(tonal.vetoes.contains("cameraAngle"))
+        let geometric = j.verdict(obs[1], original: obs[0], point: SearchPoint(values: ["straighten.degrees": 6]))
+        XCTAssertEqual(geometric.factor("cameraAngle")!.credited, min(t, o) + natural.taste * max(0, t - o), accuracy: 1e-9)
     }
 }
