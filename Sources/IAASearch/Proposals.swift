@@ -40,6 +40,9 @@ public enum Proposals {
         public var refine: Bool = false
         /// Parameters the search refines beside `values` (e.g. highlights when brightening).
         public var companions: [String] = []
+        /// Values every candidate that makes this kind of edit keeps (e.g. white kept at white
+        /// when a high-key shot is darkened).
+        public var pinned: [String: Double] = [:]
         /// Why, in one sentence.
         public var reason: String
     }
@@ -55,11 +58,13 @@ public enum Proposals {
                                weights: [String: Double]? = nil) -> [Proposal] {
         var out: [Proposal] = []
         func add(_ factor: String, _ kind: EditKind, _ values: [String: Double], refine: Bool = false, companions: [String] = [],
-                 _ reason: String) {
+                 pinned: [String: Double] = [:], _ reason: String) {
             // Only the parameters this proposal sets: clamping a point drops what the space lacks.
             let p = space.clamp(SearchPoint(values: values))
             guard !p.values.isEmpty, p.values.keys.contains(where: { values[$0] != nil }) else { return }
-            out.append(Proposal(factor: factor, kind: kind, values: p.values, refine: refine, companions: companions, reason: reason))
+            let pins = space.clamp(SearchPoint(values: pinned)).values
+            out.append(Proposal(factor: factor, kind: kind, values: p.values, refine: refine, companions: companions,
+                                pinned: pins, reason: reason))
         }
         if let straighten = observation.factor("cameraAngle"), let conf = straighten.measurement("tiltConfidence"),
            conf >= 0.15, abs(straighten.raw) >= 0.5, !point.kinds.contains(.straighten) {
@@ -70,11 +75,15 @@ public enum Proposals {
         func faulty(_ r: FactorResult) -> Bool { r.level?.isFault ?? false }
         if let e = observation.factor("exposure"), faulty(e) {
             let ev = point["exposure.ev"] - e.raw
+            // A high-key shot on white (a clipped backdrop around the subject) keeps its white
+            // when darkened: a grey backdrop is never the correction.
+            let highKey = ev < point["exposure.ev"] && (e.measurement("backdropShare") ?? 0) > 0
             // The plain inverse of an exposure error; the search also tries keeping white at
             // white (`exposure.protect`), which a frame with blown areas may prefer.
-            add("exposure", .exposure, ["exposure.ev": ev, "exposure.protect": point["exposure.protect"]], refine: true,
-                companions: ["exposure.protect", ev > 0 ? "tone.highlights" : "tone.shadows"],
-                "exposure \(String(format: "%+.2f", e.raw)) EV from a good exposure")
+            add("exposure", .exposure, ["exposure.ev": ev, "exposure.protect": highKey ? 1 : point["exposure.protect"]], refine: true,
+                companions: (highKey ? [] : ["exposure.protect"]) + [ev > 0 ? "tone.highlights" : "tone.shadows"],
+                pinned: highKey ? ["exposure.protect": 1] : [:],
+                "exposure \(String(format: "%+.2f", e.raw)) EV from a good exposure" + (highKey ? ", white backdrop kept white" : ""))
         }
         if let wb = observation.factor("whiteBalance"), faulty(wb), let u = wb.measurement("greyEdgeU"), let v = wb.measurement("greyEdgeV") {
             let tb = space.bounds("whiteBalance.temperature"), nb = space.bounds("whiteBalance.tint")

@@ -176,6 +176,7 @@ public final class EditSearch: @unchecked Sendable {
         let trace = ProcessInfo.processInfo.environment["IAA_TRACE"] != nil
         var seen: [SearchPoint: Candidate] = [:]
         var baseline: Observation? = nil
+        var pin: (SearchPoint) -> SearchPoint = { $0 }
         var base = SearchPoint.identity
         var exempt: Set<String> = []
         func show(_ tag: String, _ out: [Candidate]) {
@@ -196,6 +197,7 @@ public final class EditSearch: @unchecked Sendable {
         /// Judges the points not seen yet (classical depth), within the budget; points whose
         /// geometry would cut a face or the subject are not judged at all.
         func judge(_ points: [SearchPoint]) throws -> [Candidate] {
+            let points = points.map(pin)
             var fresh: [SearchPoint] = []
             for p in points where seen[p] == nil && !fresh.contains(p) && allowed(p) { fresh.append(p) }
             fresh = Array(fresh.prefix(budget))
@@ -220,6 +222,15 @@ public final class EditSearch: @unchecked Sendable {
         baseline = classical.verdict.observation
         let weights = self.judge.preset.weights
         let proposals = Proposals.propose(classical.verdict.observation, space: space, weights: weights)
+        // Pinned values hold on every candidate that makes their kind of edit.
+        let pins = proposals.flatMap { p in p.pinned.map { (p.kind, $0.key, $0.value) } }
+        pin = { point in
+            var v = point.values
+            for (kind, key, value) in pins where point.values.contains(where: { $0.key.hasPrefix(kind.rawValue + ".") && $0.value != SearchSpace.defaults[$0.key] }) {
+                v[key] = value
+            }
+            return SearchPoint(values: v)
+        }
 
         // 2. The base: the style, scaled down while it pushes a factor to a severe fault (the
         // end of its F.740.4 scale). Milder faults it causes are what was asked for ("vivid"

@@ -1,5 +1,6 @@
 import IAACore
 import IAAEdits
+import IAAImaging
 @testable import IAASearch
 import XCTest
 
@@ -34,6 +35,47 @@ final class EnhancerTests: XCTestCase {
         let t = (e.chain.edit(.whiteBalance)?.base as? WhiteBalanceEdit)?.params.temperature ?? 0
         XCTAssertLessThan(t, -2, "\(e.chain)")
         XCTAssertLessThan(ColorScience.meanDeltaE2000(original, e.afterProxy), ColorScience.meanDeltaE2000(original, warm))
+    }
+
+    /// A high-key product shot on white reads over-exposed (its vivid balloons have a channel
+    /// at 255); whatever the judge does, the white backdrop stays white.
+    func testAHighKeyShotKeepsItsWhiteBackdrop() throws {
+        let img = try Support.photo("birthday_balloons.jpg")
+        let e = try Support.enhancer.enhance(proxy: img, preset: natural, options: Support.options())
+        if let ex = e.chain.edit(.exposure)?.base as? ExposureEdit, ex.params.ev < 0 {
+            XCTAssertEqual(ex.params.protect, 1, "\(e.chain)")
+        }
+        // The top-left corner is backdrop: still white.
+        let out = e.afterProxy
+        for y in 0..<6 { for x in 0..<6 {
+            let i = 3 * (y * out.width + x)
+            XCTAssertGreaterThanOrEqual(out.pixels[i ..< i + 3].min()!, 248, "\(e.chain)")
+        } }
+    }
+
+    /// σ 12 noise on the file (judged on the 1:1 window, drawn to scale on the proxy) is
+    /// denoised, and the result is closer to the clean photo.
+    func testANoisyCopyIsDenoised() throws {
+        let clean = try Photo(path: Support.fixtures + "/photos/vintage_cars.jpg").proxy(longSide: 768)
+        var noisy = clean
+        var state: UInt64 = 7
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        for i in 0..<noisy.pixels.count {
+            let g = (-2 * log(max(uniform(), 1e-12))).squareRoot() * cos(2 * .pi * uniform())
+            noisy.pixels[i] = UInt8(min(255, max(0, (Double(clean.pixels[i]) + 12 * g).rounded())))
+        }
+        let window = try RGBCodec.resize(noisy, longSide: 768)  // the whole file is the window
+        let proxy = try RGBCodec.resize(noisy, longSide: Support.proxySide)
+        let e = try Support.enhancer.enhance(proxy: proxy, window: window, preset: natural, options: Support.options(),
+                                             photoLongSide: 768)
+        let strength = (e.chain.edit(.denoise)?.base as? DenoiseEdit)?.params.strength ?? 0
+        XCTAssertGreaterThan(strength, 50, "\(e.chain)")
+        let context = EditContext(looks: try LookLibrary.bundled())
+        let full = try ChainRenderer(proxy: noisy, context: context).render(e.chain)
+        XCTAssertLessThan(ColorScience.meanDeltaE2000(clean, full), 0.8 * ColorScience.meanDeltaE2000(clean, noisy))
     }
 
     func testSameSeedSameRecipe() throws {
