@@ -52,7 +52,7 @@ let package = Package(
         // Whole-photo assessment: one proxy decode, then every model and factor (score, tag).
         .target(name: "IAAScoring", dependencies: ["IAAAssessment", "IAAModels", "IAAImaging", "IAAMetadata", "IAACore"]),
         .target(name: "IAACLI", dependencies: [
-            "IAACore", "IAAImaging", "IAAMetadata", "IAAAssessment", "IAAScoring", "IAASearch", "IAAEdits",
+            "IAACore", "IAAImaging", "IAAMetadata", "IAAAssessment", "IAAScoring", "IAASearch", "IAAEdits", "IAANeural",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "iaa-enhance", dependencies: ["IAACLI"]),

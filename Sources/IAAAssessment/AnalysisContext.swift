@@ -58,10 +58,16 @@ public final class AnalysisContext: @unchecked Sendable {
     private let lock = NSRecursiveLock()
     private var store: [String: Any] = [:]
 
-    public init(image: RGBImage, faces: [FaceBox] = [], saliency: GrayImage? = nil) {
+    /// The context is asked for its noise levels only (a 1:1 window judged for noise): they are
+    /// measured on their own, without the saliency and detail statistics of the full detail pass
+    /// (the same values; other factors still work, at the usual cost).
+    public let noiseOnly: Bool
+
+    public init(image: RGBImage, faces: [FaceBox] = [], saliency: GrayImage? = nil, noiseOnly: Bool = false) {
         self.image = image
         self.faces = faces
         self.externalSaliency = saliency
+        self.noiseOnly = noiseOnly
     }
 
     func cached<T>(_ key: String, _ make: () -> T) -> T {
@@ -189,7 +195,7 @@ public final class AnalysisContext: @unchecked Sendable {
     var subjectDetail: SubjectDetail { detailPass.subject }
 
     /// Luma and chroma noise, estimated once (noise, sharpness and focus share it).
-    public var noise: NoiseLevels { detailPass.noise }
+    public var noise: NoiseLevels { noiseOnly ? cached("noiseOnly") { DetailPass.noiseLevels(image) } : detailPass.noise }
 
     /// Saliency at the proxy size, 0…1 (max 1). Faces dominate when given; otherwise spectral
     /// residual, colour distinctness and local contrast under a centre prior.

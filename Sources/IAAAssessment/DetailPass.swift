@@ -91,6 +91,45 @@ struct DetailPass {
         self.artifact = artifact.values
     }
 
+    /// The noise levels alone: the same row split and noise blocks as a full pass (so the same
+    /// values), without saliency, gradients or artifact statistics. For a window that is
+    /// measured for noise only (the enhancer's 1:1 detail probe, once per candidate).
+    static func noiseLevels(_ img: RGBImage) -> NoiseLevels {
+        let w = img.width, h = img.height
+        var noise = NoiseBlocks(width: w, height: h)
+        let rows = UnsafeMutablePointer<Float>.allocate(capacity: 9 * w + 16)
+        defer { rows.deallocate() }
+        @inline(__always) func luma(_ y: Int) -> UnsafeMutablePointer<Float> { rows + (y % 3) * w }
+        @inline(__always) func cb(_ y: Int) -> UnsafeMutablePointer<Float> { rows + 3 * w + 2 * w * (y % 3) }
+        @inline(__always) func cr(_ y: Int) -> UnsafeMutablePointer<Float> { rows + 3 * w + 2 * w * (y % 3) + w }
+        img.pixels.withUnsafeBufferPointer { pb in
+            let p = pb.baseAddress!
+            for y in 0..<h {
+                let src = p + 3 * w * y, L = luma(y), B = cb(y), R = cr(y)
+                var x = 0
+                while x < w {
+                    let c = 3 * (w * y + x + 8) + 1 > 3 * w * h ? rgb8Padded(src + 3 * x, w - x) : rgb8(src + 3 * x)
+                    let lv = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b
+                    let bv = -0.1687 * c.r - 0.3313 * c.g + 0.5 * c.b
+                    let rv = 0.5 * c.r - 0.4187 * c.g - 0.0813 * c.b
+                    if x + 8 <= w {
+                        store8(lv, L, x); store8(bv, B, x); store8(rv, R, x)
+                    } else {
+                        for k in 0..<(w - x) { L[x + k] = lv[k]; B[x + k] = bv[k]; R[x + k] = rv[k] }
+                    }
+                    x += 8
+                }
+                if y >= 2 {
+                    @inline(__always) func three(_ f: (Int) -> UnsafeMutablePointer<Float>) -> (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) {
+                        (UnsafePointer(f(y - 2)), UnsafePointer(f(y - 1)), UnsafePointer(f(y)))
+                    }
+                    noise.addRow(y - 1, luma: three(luma), cb: three(cb), cr: three(cr))
+                }
+            }
+        }
+        return noise.levels()
+    }
+
     /// Adds luma row `L` into the by-4 box average's output row `q` (`qw` outputs), in
     /// `Planes.downsample`'s order; `closes`: the row is the fourth, so scale by 1/16.
     static func addToQuarter(_ L: UnsafePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ qw: Int, closes: Bool) {

@@ -22,11 +22,26 @@ public final class DetailProbe: @unchecked Sendable {
         self.factors = factors
     }
 
-    /// The window's results for `chain` (its geometric edits left out: they only move pixels).
+    private let lock = NSLock()
+    private var cache: [EditChain: [FactorResult]] = [:]
+
+    /// The window's results for `chain`, measured on the edits that can change its noise: the
+    /// geometry only moves pixels, and white balance, looks and a darkening exposure scale
+    /// the noise with the signal (or less), so candidates that differ only in those share one
+    /// measurement — the original's, when that is all they do.
     public func measure(_ chain: EditChain) throws -> [FactorResult] {
-        let local = try EditChain(chain.edits.filter { $0.kind != .straighten && $0.kind != .crop }.map(\.base))
-        let ctx = AnalysisContext(image: try renderer.render(local))
-        return factors.map { $0.assess(ctx) }
+        let local = try EditChain(chain.edits.filter { e in
+            switch e.kind {
+            case .straighten, .crop, .whiteBalance, .look: return false
+            case .exposure: return ((e.base as? ExposureEdit)?.params.ev ?? 1) > 0
+            default: return true
+            }
+        }.map(\.base))
+        if let hit = lock.withLock({ cache[local] }) { return hit }
+        let ctx = AnalysisContext(image: try renderer.render(local), noiseOnly: factors.allSatisfy { $0 is NoiseFactor })
+        let results = factors.map { $0.assess(ctx) }
+        lock.withLock { cache[local] = results }
+        return results
     }
 
     /// `observation` with the window's results in place of the proxy's.

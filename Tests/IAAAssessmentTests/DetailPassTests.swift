@@ -54,6 +54,18 @@ final class DetailPassTests: XCTestCase {
         }
     }
 
+    /// The noise-only walk (the enhancer's 1:1 probe) gives the full pass's noise levels exactly.
+    func testNoiseOnlyContextMeasuresTheSameNoise() throws {
+        var images = [PlanesTests.image(100, 70), PlanesTests.image(9, 9), PlanesTests.image(19, 3)]
+        images += try Fixtures.photos().prefix(4).map(\.image)
+        for img in images {
+            let full = AnalysisContext(image: img).noise, alone = AnalysisContext(image: img, noiseOnly: true).noise
+            XCTAssertEqual(alone.luma, full.luma, "\(img.width)×\(img.height)")
+            XCTAssertEqual(alone.chroma, full.chroma)
+            XCTAssertEqual(alone.luma, Self.referenceNoise(img).luma)
+        }
+    }
+
     func testSubjectHistogramsAreTheWeightedPlaneHistograms() throws {
         let (_, img) = try XCTUnwrap(Fixtures.photos().first { $0.name == "macaws" })
         let ctx = AnalysisContext(image: img)
