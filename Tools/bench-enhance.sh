@@ -2,7 +2,8 @@
 # End-to-end speed of `iaa-enhance photo.jpg` (default preset and budget) against `vips copy`
 # (decode + encode, JPEG Q92) of the same file, interleaved in one run, release build.
 #
-#   Tools/bench-enhance.sh [PHOTO...]     (default: bench-data/elephants-12mp.jpg, altai-14mp.jpg)
+#   Tools/bench-enhance.sh [PHOTO...]     (default: bench-data/elephants-12mp.jpg, left as it is;
+#                                          elephants-dark-12mp.jpg, brightened; altai-14mp.jpg)
 #   RUNS=5 BUDGET=32 Tools/bench-enhance.sh
 #
 # Prints, per photo, the median wall time and the median CPU time (user + system) of each, and
@@ -17,7 +18,7 @@ BIN=$(swift build -c release --show-bin-path)/iaa-enhance
 photos=("$@")
 if [ ${#photos[@]} -eq 0 ]; then
   Tools/fetch-bench-photos.sh >/dev/null
-  photos=(bench-data/elephants-12mp.jpg bench-data/altai-14mp.jpg)
+  photos=(bench-data/elephants-12mp.jpg bench-data/elephants-dark-12mp.jpg bench-data/altai-14mp.jpg)
 fi
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 med() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }

@@ -18,7 +18,9 @@ public final class DetailProbe: @unchecked Sendable {
     public let factors: [any AssessmentFactor]
 
     public init(window: RGBImage, context: EditContext, factors: [any AssessmentFactor] = [NoiseFactor()]) throws {
-        renderer = try ChainRenderer(proxy: window, context: context, capacity: 24)
+        // No colour table: a 33³ lattice has half as many points as the 256² window has
+        // pixels, so the direct pipeline is the cheaper one here.
+        renderer = try ChainRenderer(proxy: window, context: context, capacity: 24, usesColourTable: false)
         self.factors = factors
     }
 
