@@ -46,11 +46,18 @@ public final class DetailProbe: @unchecked Sendable {
         return results
     }
 
-    /// `observation` with the window's results in place of the proxy's.
+    /// `observation` with the window's results in place of the proxy's. Each replaced result
+    /// keeps the proxy's raw value as the measurement "proxyRaw": for noise, the test of whether
+    /// the window's σ is noise at all (see `Proposals`).
     public static func merge(_ results: [FactorResult], into observation: Observation) -> Observation {
         var o = observation
-        for r in results {
-            if let i = o.factors.firstIndex(where: { $0.id == r.id }) { o.factors[i] = r } else { o.factors.append(r) }
+        for var r in results {
+            if let i = o.factors.firstIndex(where: { $0.id == r.id }) {
+                r.measurements.append(Measurement("proxyRaw", o.factors[i].raw, "proxy"))
+                o.factors[i] = r
+            } else {
+                o.factors.append(r)
+            }
         }
         return o
     }

@@ -26,6 +26,11 @@ public enum Proposals {
     /// Share of the missing chroma (in stops) the saturation proposal restores: half, because
     /// chroma varies more between good photos (a faded print, a foggy morning) than a cast does.
     public static let saturationShare = 0.5
+    /// Least ratio of the noise σ on the 1:1 window to the σ on the proxy for a noise fault to be
+    /// taken for noise. On the 44 dev photos reduced to 1024 px (proxy 384): 1.42–3.42 on their
+    /// σ 12 copies; the two clean photos read as noisy, peacock (feathers) and cosmic_vista,
+    /// 1.11 and 0.69. On a 12 MP photo real noise shrinks about tenfold on the proxy.
+    public static let noiseRatio = 1.25
 
     /// One proposed edit, with the measurement behind it.
     public struct Proposal: Sendable, Hashable {
@@ -96,7 +101,11 @@ public enum Proposals {
                     "estimated illuminant cast b* \(String(format: "%.1f", -wb.raw))")
             }
         }
-        if let n = observation.factor("noise"), faulty(n), !point.kinds.contains(.denoise) {
+        // Pixel noise shrinks when the image is downsampled (averaging), texture does not: a σ at
+        // 1:1 less than `noiseRatio` times the proxy's is fine texture (feathers, foliage) the
+        // estimator took for noise, and a denoise would only smear it.
+        if let n = observation.factor("noise"), faulty(n), !point.kinds.contains(.denoise),
+           n.raw >= noiseRatio * (n.measurement("proxyRaw") ?? 0) {
             add("noise", .denoise, ["denoise.strength": denoiseStrength(sigma: n.raw)], "noise σ \(String(format: "%.1f", n.raw)) levels at 1:1")
         }
         if let s = observation.factor("saturation"), faulty(s), s.raw < 0 {

@@ -125,8 +125,13 @@ public final class EditSearch: @unchecked Sendable {
             // Every 11th pixel (about 7 500 on a 384-px proxy; 11 is coprime with the usual
             // widths, so the samples do not line up in columns): the penalty is a tie-breaker,
             // and CIEDE2000 costs a third of a microsecond a pixel.
+            // Clipping is charged to point edits: a denoise that settles a noisy white back at
+            // 255 clips nothing the photo had.
+            let pointEdits = points[i].values.contains { k, x in
+                !(k.hasPrefix("denoise.") || k.hasPrefix("sharpen.")) && x != reference[k]
+            }
             return (ColorScience.meanDeltaE2000(ref, rendered[i], step: 11),
-                    Self.clippedShare(rendered[i]) - Self.clippedShare(ref))
+                    pointEdits ? Self.clippedShare(rendered[i]) - Self.clippedShare(ref) : 0)
         } }
         let faceLists = rendered.indices.map { shiftedFaces(points[$0], rendered[$0]) }
         var observations = timed(depth == .full ? "full" : "judge") { judge.measure(rendered, faces: faceLists, depth: depth) }
@@ -225,6 +230,9 @@ public final class EditSearch: @unchecked Sendable {
         baseline = classical.verdict.observation
         let weights = self.judge.preset.weights
         let proposals = Proposals.propose(classical.verdict.observation, space: space, weights: weights)
+        if trace {
+            for p in proposals { FileHandle.standardError.write(Data("  p \(p.factor): \(SearchPoint(values: p.values)) (\(p.reason))\n".utf8)) }
+        }
         // Pinned values hold on every candidate that makes their kind of edit.
         let pins = proposals.flatMap { p in p.pinned.map { (p.kind, $0.key, $0.value) } }
         pin = { point in

@@ -85,6 +85,25 @@ final class JudgeCreditTests: XCTestCase {
         XCTAssertEqual(j.verdict(obs[1], original: obs[0]).factor("exposure")!.credited, f.score, accuracy: 1e-9)
     }
 
+    func testDenoiseAndSharpenCannotChangeColourOrTone() throws {
+        let natural = try Support.enhancer.preset(named: "natural", theme: nil)
+        let img = try Support.photo("vintage_cars.jpg")
+        let j = Judge(preset: natural, nima: nil, brisque: nil)
+        // A measurement whose white balance and exposure differ from the original's.
+        let obs = j.measure([img, Support.gains(img, 1.6, 1.3, 0.9)], depth: .classical)
+        for id in ["whiteBalance", "exposure"] {
+            XCTAssertGreaterThan(abs(obs[0].factor(id)!.score - obs[1].factor(id)!.score), 0.5, id)
+        }
+        let detail = j.verdict(obs[1], original: obs[0], point: SearchPoint(values: ["denoise.strength": 80, "sharpen.amount": 20]))
+        for id in ["whiteBalance", "exposure"] {
+            XCTAssertEqual(detail.factor(id)!.credited, obs[0].factor(id)!.score, accuracy: 1e-9, id)
+            XCTAssertFalse(detail.vetoes.contains(id))
+        }
+        let colour = j.verdict(obs[1], original: obs[0], point: SearchPoint(values: ["denoise.strength": 80, "whiteBalance.temperature": 20]))
+        XCTAssertEqual(colour.factor("whiteBalance")!.credited, min(obs[1].factor("whiteBalance")!.score, obs[0].factor("whiteBalance")!.score),
+                       accuracy: 1e-9)
+    }
+
     func testOnlyAGeometricEditCanChangeTheCameraAngle() throws {
         let natural = try Support.enhancer.preset(named: "natural", theme: nil)
         let img = try Support.photo("vintage_cars.jpg")

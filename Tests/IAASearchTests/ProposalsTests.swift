@@ -1,4 +1,7 @@
+import IAAAssessment
+import IAACore
 import IAAEdits
+import IAAImaging
 @testable import IAASearch
 import XCTest
 
@@ -12,6 +15,31 @@ final class ProposalsTests: XCTestCase {
         let n = Proposals.neutralising(illuminant: (1, 1, 1), temperature: -80...80, tint: -40...40)
         XCTAssertEqual(n.temperature, 0, accuracy: 1)
         XCTAssertEqual(n.tint, 0, accuracy: 1)
+    }
+
+    /// A noise fault is proposed a denoise only when the 1:1 σ is well above the proxy's (pixel
+    /// noise averages away on the proxy, texture does not).
+    func testNoiseThatDoesNotShrinkOnTheProxyIsTexture() throws {
+        var img = try Photo(path: Support.fixtures + "/photos/vintage_cars.jpg").proxy(longSide: 768)
+        var state: UInt64 = 3
+        for i in 0..<img.pixels.count {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let u = Double(state >> 11) / Double(1 << 53)
+            img.pixels[i] = UInt8(min(255, max(0, Double(img.pixels[i]) + 24 * (u - 0.5))))
+        }
+        var noise = NoiseFactor().assess(AnalysisContext(image: img))
+        XCTAssertTrue(noise.level?.isFault ?? false, "\(noise.raw)")
+        let natural = try Preset.bundled(looks: try LookLibrary.bundled())["natural"]!
+        let space = SearchSpace(preset: natural, geometry: false)
+        func proposed(proxyRaw: Double) -> Bool {
+            var n = noise
+            n.measurements.append(Measurement("proxyRaw", proxyRaw, "proxy"))
+            return Proposals.propose(Observation(factors: [n]), space: space).contains { $0.kind == .denoise }
+        }
+        XCTAssertTrue(proposed(proxyRaw: noise.raw / 3))
+        XCTAssertFalse(proposed(proxyRaw: noise.raw))
+        noise.measurements = []
+        XCTAssertTrue(Proposals.propose(Observation(factors: [noise]), space: space).contains { $0.kind == .denoise })
     }
 
     func testSearchPointRoundTripsThroughAChain() throws {
