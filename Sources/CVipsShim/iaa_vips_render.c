@@ -184,6 +184,7 @@ typedef struct {
     float scale;          /* 100 / native white (255 or 65535): native → 0…100 */
     float *kl; int rl;    /* luma kernel */
     float *kc; int rc;    /* chroma kernel (denoise) */
+    float kb[7]; int rb;  /* bilateral spatial weights (denoise luma), radius ≤ 3 */
     /* sharpen */
     float x1, m1, m2, y2, y3;
     /* denoise */
@@ -341,31 +342,41 @@ static int detail_generate(VipsRegion *out_region, void *seq, void *a, void *b, 
         return 0;
     }
 
-    /* Denoise: blurred Y' on the region plus a one-pixel ring (for the gradient), blurred
-     * chroma on the region. */
-    const int RL = p->rl, RC = p->rc;
+    /* Denoise. Luma: a bilateral mean over the (2·RB + 1)² neighbourhood — spatial weights
+     * from the luma kernel, range weights exp(−(ΔY'/edge)²) — so flat areas average fully,
+     * edges average along themselves (only with pixels of their own side) and texture well
+     * above the range scale keeps its contrast. Chroma: the wider Gaussian blur. */
+    const int RC = p->rc, RB = p->rb;
     const size_t plane = (size_t)W * H;
-    const size_t tmpn = (size_t)(w + 2) * (h + 2 + 2 * (RL > RC ? RL : RC));
-    float *Y = seq_buffer(sq, 3 * plane + tmpn + (size_t)(w + 2) * (h + 2) + 2 * (size_t)w * h + (size_t)3 * w);
+    const size_t tmpn = (size_t)w * (h + 2 * RC);
+    float *Y = seq_buffer(sq, 3 * plane + tmpn + 2 * (size_t)w * h + (size_t)3 * w);
     float *Cb = Y + plane, *Cr = Cb + plane, *tmp = Cr + plane;
-    float *bY = tmp + tmpn, *bCb = bY + (size_t)(w + 2) * (h + 2), *bCr = bCb + (size_t)w * h;
+    float *bCb = tmp + tmpn, *bCr = bCb + (size_t)w * h;
     float *d = bCr + (size_t)w * h;
     to_planes(ir, r->left, r->top, W, H, p->scale, Y, Cb, Cr);
-    blur(Y, W, M - 1, M - 1, w + 2, h + 2, p->kl, RL, tmp, bY);
     if (p->amount_ab > 0) {
         blur(Cb, W, M, M, w, h, p->kc, RC, tmp, bCb);
         blur(Cr, W, M, M, w, h, p->kc, RC, tmp, bCr);
     }
-    const int bw = w + 2;
+    const float range = p->inv_edge * p->inv_edge * 64.0f;
     for (int j = 0; j < h; j++) {
-        const float *above = bY + (size_t)j * bw, *mid = above + bw, *below = mid + bw;
         const size_t o = (size_t)(M + j) * W + M;
         for (int i = 0; i < w; i++) {
-            float gx = 0.5f * (mid[i + 2] - mid[i]), gy = 0.5f * (below[i + 1] - above[i + 1]);
-            float g = (fabsf(gx) + fabsf(gy)) * p->inv_edge;
-            float t = g * g * 64.0f;
-            float e = t >= 1024.0f ? 0.0f : p->expneg[(int)t] + (t - (int)t) * (p->expneg[(int)t + 1] - p->expneg[(int)t]);
-            float dy = p->amount_l * e * (mid[i + 1] - Y[o + i]);
+            const float c = Y[o + i];
+            float sum = 0, wsum = 0;
+            for (int v = -RB; v <= RB; v++) {
+                const float *row = Y + o + (ptrdiff_t)v * W + i;
+                const float kv = p->kb[v + RB];
+                for (int u = -RB; u <= RB; u++) {
+                    const float y = row[u], dd = y - c;
+                    const float t = fminf(dd * dd * range, 1023.0f);
+                    const int ti = (int)t;
+                    const float e = p->expneg[ti] + (t - ti) * (p->expneg[ti + 1] - p->expneg[ti]);
+                    const float wgt = kv * p->kb[u + RB] * e;
+                    sum += wgt * y; wsum += wgt;
+                }
+            }
+            float dy = p->amount_l * (sum / wsum - c);
             float dcb = 0, dcr = 0;
             if (p->amount_ab > 0) {
                 dcb = p->amount_ab * (bCb[(size_t)j * w + i] - Cb[o + i]);
@@ -428,7 +439,10 @@ int iaa_edit_luma_denoise(VipsImage *in, double sigma_l, double amount_l, double
     p->denoise = 1;
     p->rl = gauss_kernel(sigma_l, &p->kl);
     p->rc = gauss_kernel(sigma_ab, &p->kc);
-    p->margin = p->rl + 1 > p->rc ? p->rl + 1 : p->rc;
+    /* The bilateral neighbourhood: the luma kernel's radius, at most 2 (25 taps). */
+    p->rb = p->rl < 2 ? p->rl : 2;
+    for (int u = -p->rb; u <= p->rb; u++) p->kb[u + p->rb] = (float)exp(-(double)(u * u) / (2.0 * sigma_l * sigma_l));
+    p->margin = p->rb > p->rc ? p->rb : p->rc;
     p->scale = native_scale(in);
     p->amount_l = (float)amount_l;
     p->inv_edge = (float)(1.0 / edge);

@@ -32,6 +32,6 @@ public struct DenoiseEdit: Edit {
         // On a proxy the same blur, in proxy pixels (`EditContext.detailScale`): what a proxy of
         // the denoised photo shows.
         let sigmaL = (0.7 + 1.3 * t) * context.detailScale
-        return try image.denoise(sigmaL: sigmaL, amountL: t, edge: 1.5 + 2.5 * t, sigmaAB: 2 * sigmaL, amountAB: t)
+        return try image.denoise(sigmaL: sigmaL, amountL: t, edge: 2 + 10 * t, sigmaAB: 2 * sigmaL, amountAB: t)
     }
 }
