@@ -253,8 +253,8 @@ public final class EditImage: @unchecked Sendable {
     }
 
     /// Edge-preserving smoothing on Y'CbCr of the gamma-encoded RGB (BT.709 weights, values
-    /// scaled to 0…100, which tracks L*): Y' moves towards a Gaussian blur of `sigmaL` pixels
-    /// by `amountL · exp(−(g/edge)²)` (g: |∂x| + |∂y| of the blurred Y' per pixel); Cb and Cr
+    /// scaled to 0…100, which tracks L*): Y' moves by `amountL` towards its bilateral mean (5×5
+    /// at most, spatial sigma `sigmaL` pixels, range weight exp(−(ΔY'/edge)²)); Cb and Cr
     /// towards a blur of `sigmaAB` pixels by `amountAB`. One pass, no colour conversion.
     public func denoise(sigmaL: Double, amountL: Double, edge: Double, sigmaAB: Double, amountAB: Double) throws -> EditImage {
         try detail("denoised") { iaa_edit_luma_denoise($0, sigmaL, amountL, edge, sigmaAB, amountAB, $1) }

@@ -34,11 +34,12 @@ int iaa_edit_luma_sharpen(VipsImage *in, double sigma, double x1, double m1, dou
                           double y3, VipsImage **out);
 
 /* Edge-preserving denoise on Y'CbCr (BT.709 weights on the image's own gamma-encoded values,
- * uchar or ushort, ≥ 3 bands, further bands copied): Y' moves towards a Gaussian blur
- * (sigma_l) by amount_l · exp(−(g / edge)²), g = |∂x| + |∂y| of the blurred Y' in units of
- * 0…100 per pixel (central differences), so edges keep their detail; Cb and Cr move towards a
- * wider blur (sigma_ab) by amount_ab. Kernels truncated at 20 % of their peak, as
- * vips_gaussblur's. Output: the input's format. */
+ * uchar or ushort, ≥ 3 bands, further bands copied): Y' moves by amount_l towards its bilateral
+ * mean over a (2r + 1)² neighbourhood, r = min(2, the sigma_l kernel's radius), weights
+ * exp(−d²/2·sigma_l²) · exp(−(ΔY' / edge)²) with ΔY' in units of 0…100, so flat areas average
+ * fully and edges only with their own side; Cb and Cr move towards a Gaussian blur (sigma_ab)
+ * by amount_ab. Kernels truncated at 20 % of their peak, as vips_gaussblur's. Output: the
+ * input's format. */
 int iaa_edit_luma_denoise(VipsImage *in, double sigma_l, double amount_l, double edge,
                           double sigma_ab, double amount_ab, VipsImage **out);
 
