@@ -27,12 +27,14 @@ public struct DenoiseEdit: Edit {
     /// grain is larger). Luma: a 5×5 bilateral mean, spatial sigma 0.7…2 px, range scale
     /// 2…12 luma units (0…100, close to L*: σ 12 8-bit noise is about 4.7) — flat areas average
     /// fully, edges only with their own side, texture above the noise keeps its contrast.
-    /// Chroma: a Gaussian blur twice as wide. On a proxy (`EditContext.detailScale` < 1) both
+    /// Chroma: a Gaussian blur of the same sigma (twice as wide bled colour across edges: dev σ 12
+    /// copies at strength 100 recover 65 % of their ΔE with 2×, 69 % with 1×, 66 % with ¾×).
+    /// On a proxy (`EditContext.detailScale` < 1) both
     /// the radii and the range scale shrink with the scale, as the proxy's own noise did.
     public func apply(to image: EditImage, context: EditContext) throws -> EditImage {
         let t = params.strength / 100
         // On a proxy: what a proxy of the denoised photo shows.
         let sigmaL = (0.7 + 1.3 * t) * context.detailScale
-        return try image.denoise(sigmaL: sigmaL, amountL: t, edge: (2 + 10 * t) * context.detailScale, sigmaAB: 2 * sigmaL, amountAB: t)
+        return try image.denoise(sigmaL: sigmaL, amountL: t, edge: (2 + 10 * t) * context.detailScale, sigmaAB: sigmaL, amountAB: t)
     }
 }
