@@ -54,21 +54,8 @@ struct DetailPass {
             let p = pb.baseAddress!
             for y in 0..<h {
                 // Split row y: luma (the same expression as luma601), Cb and Cr.
-                let src = p + 3 * w * y, L = luma(y), B = cb(y), R = cr(y)
-                var x = 0
-                while x < w {
-                    // A group of eight reads 3·8 + 1 bytes: not past the image's last one.
-                    let c = 3 * (w * y + x + 8) + 1 > 3 * w * h ? rgb8Padded(src + 3 * x, w - x) : rgb8(src + 3 * x)
-                    let lv = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b
-                    let bv = -0.1687 * c.r - 0.3313 * c.g + 0.5 * c.b
-                    let rv = 0.5 * c.r - 0.4187 * c.g - 0.0813 * c.b
-                    if x + 8 <= w {
-                        store8(lv, L, x); store8(bv, B, x); store8(rv, R, x)
-                    } else {
-                        for k in 0..<(w - x) { L[x + k] = lv[k]; B[x + k] = bv[k]; R[x + k] = rv[k] }
-                    }
-                    x += 8
-                }
+                let L = luma(y)
+                Self.splitRow(p, w, h, y, luma: L, cb: cb(y), cr: cr(y))
                 if boxable && y < 4 * qh { Self.addToQuarter(L, qb.baseAddress! + (y / 4) * qw, qw, closes: y % 4 == 3) }
                 artifact.addLumaRow(y, lumaRow)
                 // Row y − 1 has both neighbours now.
@@ -91,6 +78,28 @@ struct DetailPass {
         self.artifact = artifact.values
     }
 
+    /// Row `y` of the w×h interleaved RGB image at `p` as Rec. 601 luma, Cb and Cr (w floats
+    /// each), eight pixels at a time.
+    @inline(__always)
+    static func splitRow(_ p: UnsafePointer<UInt8>, _ w: Int, _ h: Int, _ y: Int, luma L: UnsafeMutablePointer<Float>,
+                         cb B: UnsafeMutablePointer<Float>, cr R: UnsafeMutablePointer<Float>) {
+        let src = p + 3 * w * y
+        var x = 0
+        while x < w {
+            // A group of eight reads 3·8 + 1 bytes: not past the image's last one.
+            let c = 3 * (w * y + x + 8) + 1 > 3 * w * h ? rgb8Padded(src + 3 * x, w - x) : rgb8(src + 3 * x)
+            let lv = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b
+            let bv = -0.1687 * c.r - 0.3313 * c.g + 0.5 * c.b
+            let rv = 0.5 * c.r - 0.4187 * c.g - 0.0813 * c.b
+            if x + 8 <= w {
+                store8(lv, L, x); store8(bv, B, x); store8(rv, R, x)
+            } else {
+                for k in 0..<(w - x) { L[x + k] = lv[k]; B[x + k] = bv[k]; R[x + k] = rv[k] }
+            }
+            x += 8
+        }
+    }
+
     /// The noise levels alone: the same row split and noise blocks as a full pass (so the same
     /// values), without saliency, gradients or artifact statistics. For a window that is
     /// measured for noise only (the enhancer's 1:1 detail probe, once per candidate).
@@ -105,20 +114,7 @@ struct DetailPass {
         img.pixels.withUnsafeBufferPointer { pb in
             let p = pb.baseAddress!
             for y in 0..<h {
-                let src = p + 3 * w * y, L = luma(y), B = cb(y), R = cr(y)
-                var x = 0
-                while x < w {
-                    let c = 3 * (w * y + x + 8) + 1 > 3 * w * h ? rgb8Padded(src + 3 * x, w - x) : rgb8(src + 3 * x)
-                    let lv = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b
-                    let bv = -0.1687 * c.r - 0.3313 * c.g + 0.5 * c.b
-                    let rv = 0.5 * c.r - 0.4187 * c.g - 0.0813 * c.b
-                    if x + 8 <= w {
-                        store8(lv, L, x); store8(bv, B, x); store8(rv, R, x)
-                    } else {
-                        for k in 0..<(w - x) { L[x + k] = lv[k]; B[x + k] = bv[k]; R[x + k] = rv[k] }
-                    }
-                    x += 8
-                }
+                splitRow(p, w, h, y, luma: luma(y), cb: cb(y), cr: cr(y))
                 if y >= 2 {
                     @inline(__always) func three(_ f: (Int) -> UnsafeMutablePointer<Float>) -> (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) {
                         (UnsafePointer(f(y - 2)), UnsafePointer(f(y - 1)), UnsafePointer(f(y)))
