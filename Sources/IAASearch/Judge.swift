@@ -166,9 +166,16 @@ public final class Judge: @unchecked Sendable {
         return s
     }
 
-    /// Factors that read a frame's global colour and tone, which denoise and sharpen leave as
-    /// they are.
-    static let colourAndTone: Set<String> = ["exposure", "whiteBalance", "saturation", "colour", "lightAndShadow"]
+    /// The factors each edit stage cannot change. The camera angle is the frame's geometry: a
+    /// tonal or detail edit that lets the line detector see what noise or haze hid (a tilt the
+    /// original already had) did not tilt the camera. Denoise and sharpen keep the frame's
+    /// colour and tone statistics: a cast or an exposure fault the white-balance or exposure
+    /// reading shows once the noise is gone was there before.
+    static let unchangedBy: [EditKind.Stage: Set<String>] = [
+        .geometry: [],
+        .point: ["cameraAngle"],
+        .detail: ["cameraAngle", "exposure", "whiteBalance", "saturation", "colour", "lightAndShadow"],
+    ]
 
     private static let tableBounds: [String: Preset.Bounds] = Dictionary(uniqueKeysWithValues:
         EditKind.allCases.flatMap { $0.type.parameterInfo }.map { ($0.id, Preset.Bounds(min: $0.min, max: $0.max)) })
@@ -188,17 +195,13 @@ public final class Judge: @unchecked Sendable {
     public func verdict(_ m: Observation, original: Observation?, point: SearchPoint = .identity,
                         base: SearchPoint = .identity, change: Double = 0, clipping: Double = 0,
                         exempt: Set<String> = []) -> Verdict {
-        // The camera angle is the frame's geometry: only a geometric edit can change it. A tonal
-        // or detail edit that lets the line detector see what noise or haze hid (a tilt the
-        // original already had) is credited the original's camera angle and cannot veto on it.
-        let geometric = point.values.contains { k, v in
-            (k.hasPrefix("straighten.") || k.hasPrefix("crop.")) && v != base[k]
+        // Factors none of the candidate's edits can change (`unchangedBy`, over the stages it
+        // differs from the original in) are credited the original's score and cannot veto.
+        let stages = point.stages()
+        var unchanged: Set<String> = []
+        if let first = stages.first {
+            unchanged = stages.reduce(Self.unchangedBy[first]!) { $0.intersection(Self.unchangedBy[$1]!) }
         }
-        // Likewise a candidate that only adds denoise or sharpen keeps the frame's colour and
-        // tone statistics: a cast or an exposure fault its white-balance or exposure reading
-        // shows once the noise is gone was there before, and is credited as the original's.
-        let changed = Set(point.values.keys).union(base.values.keys).filter { point[$0] != base[$0] }
-        let detailOnly = !changed.isEmpty && changed.allSatisfy { $0.hasPrefix("denoise.") || $0.hasPrefix("sharpen.") }
         var scores: [(String, Double, Double, AttributeLevel?)] = []
         for id in Preset.factorIDs {
             switch id {
@@ -209,8 +212,7 @@ public final class Judge: @unchecked Sendable {
             default:
                 guard let r = m.factor(id) else { continue }
                 var credited = r.score
-                if (id == "cameraAngle" && !geometric) || (detailOnly && Self.colourAndTone.contains(id)),
-                   let before = original?.factor(id) {
+                if unchanged.contains(id), let before = original?.factor(id) {
                     credited = before.score
                 } else if let before = original?.factor(id), let l = before.level, r.score > before.score {
                     credited = before.score + (l.isFault ? faultGain : preset.taste) * (r.score - before.score)
@@ -230,7 +232,7 @@ public final class Judge: @unchecked Sendable {
         var vetoes: [String] = []
         if let original {
             for r in m.factors where (preset.weights[r.id] ?? 0) > 0 && !exempt.contains(r.id) {
-                if (r.id == "cameraAngle" && !geometric) || (detailOnly && Self.colourAndTone.contains(r.id)) { continue }
+                if unchanged.contains(r.id) { continue }
                 guard let now = r.level, let o = original.factor(r.id), let before = o.level else { continue }
                 if !before.isFault && now.isFault && o.score - r.score >= vetoDrop { vetoes.append(r.id) }
             }

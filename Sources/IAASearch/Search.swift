@@ -127,11 +127,8 @@ public final class EditSearch: @unchecked Sendable {
             // and CIEDE2000 costs a third of a microsecond a pixel.
             // Clipping is charged to point edits: a denoise that settles a noisy white back at
             // 255 clips nothing the photo had.
-            let pointEdits = points[i].values.contains { k, x in
-                !(k.hasPrefix("denoise.") || k.hasPrefix("sharpen.")) && x != reference[k]
-            }
             return (ColorScience.meanDeltaE2000(ref, rendered[i], step: 11),
-                    pointEdits ? Self.clippedShare(rendered[i]) - Self.clippedShare(ref) : 0)
+                    points[i].stages(differingFrom: reference).contains(.point) ? Self.clippedShare(rendered[i]) - Self.clippedShare(ref) : 0)
         } }
         let faceLists = rendered.indices.map { shiftedFaces(points[$0], rendered[$0]) }
         var observations = timed(depth == .full ? "full" : "judge") { judge.measure(rendered, faces: faceLists, depth: depth) }

@@ -79,6 +79,12 @@ public struct SearchPoint: Sendable, Hashable, CustomStringConvertible {
         Set(values.keys.compactMap { EditKind(rawValue: String($0.split(separator: ".")[0])) })
     }
 
+    /// The stages (geometry, point, detail) of the edits whose parameters differ from `other`'s.
+    public func stages(differingFrom other: SearchPoint = .identity) -> Set<EditKind.Stage> {
+        Set(Set(values.keys).union(other.values.keys).filter { self[$0] != other[$0] }
+            .compactMap { EditKind(rawValue: String($0.split(separator: ".")[0]))?.stage })
+    }
+
     /// `exposure.ev=0.5 whiteBalance.temperature=-12`, sorted.
     public var description: String {
         values.isEmpty ? "identity" : values.keys.sorted().map { "\($0)=\(CanonicalJSON.format(values[$0]!))" }.joined(separator: " ")
