@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The 64 round constants K (FIPS 180-4 §4.2.2). */
+extern const uint32_t iaa_sha256_k[64];
+
 /* 1 when this CPU has the SHA extensions (and SSE4.1/SSSE3), else 0. */
 int iaa_sha256_hw_available(void);
 
