@@ -23,6 +23,30 @@ static int fail(VipsObject *ctx) {
     return -1;
 }
 
+/* A pixel-wise operation on `in` (thin strips, one region per thread): `gen` with `params`
+ * (owned by the result from here on, freed by `free_params` under `key`), output
+ * interpretation `type`. Ends `ctx` either way. */
+static int generate_on(VipsObject *ctx, VipsImage *in, VipsInterpretation type, const char *key,
+                       void *params, GDestroyNotify free_params, VipsGenerateFn gen, VipsImage **out) {
+    VipsImage *res = vips_image_new();
+    g_object_set_data_full(G_OBJECT(res), key, params, free_params);
+    if (vips_image_pipelinev(res, VIPS_DEMAND_STYLE_THINSTRIP, in, NULL)) {
+        g_object_unref(res);
+        return fail(ctx);
+    }
+    res->Type = type;
+    /* The input must live as long as the output reads it. */
+    g_object_ref(in);
+    vips_object_local(res, in);
+    if (vips_image_generate(res, vips_start_one, gen, vips_stop_one, in, params)) {
+        g_object_unref(res);
+        return fail(ctx);
+    }
+    g_object_unref(ctx);
+    *out = res;
+    return 0;
+}
+
 /* libvips recomputes a node for every consumer that reads it: in a graph that fans out (Lab
  * feeding L, a, b and a blur feeding a gradient and a blend) the colour conversion and the
  * blur would run several times over, and chained edits (denoise feeding sharpen's own
@@ -193,22 +217,7 @@ int iaa_edit_exposure(VipsImage *in, double gain, double protect, VipsImage **ou
     IaaShoulder *p = g_new0(IaaShoulder, 1);
     p->gain = gain;
     p->k = protect * (gain - 1.0);
-    VipsImage *res = vips_image_new();
-    g_object_set_data_full(G_OBJECT(res), "iaa-shoulder", p, g_free);
-    if (vips_image_pipelinev(res, VIPS_DEMAND_STYLE_THINSTRIP, t[1], NULL)) {
-        g_object_unref(res);
-        return fail(ctx);
-    }
-    res->Type = VIPS_INTERPRETATION_scRGB;
-    g_object_ref(t[1]);
-    vips_object_local(res, t[1]);
-    if (vips_image_generate(res, vips_start_one, shoulder_generate, vips_stop_one, t[1], p)) {
-        g_object_unref(res);
-        return fail(ctx);
-    }
-    g_object_unref(ctx);
-    *out = res;
-    return 0;
+    return generate_on(ctx, t[1], VIPS_INTERPRETATION_scRGB, "iaa-shoulder", p, g_free, shoulder_generate, out);
 }
 
 int iaa_edit_recomb3(VipsImage *in, const double *m, VipsImage **out) {
@@ -320,23 +329,7 @@ int iaa_edit_lab_pointwise(VipsImage *in, const float *lut_l, double l_max, int 
     p->da = lut_copy(da);
     p->db = lut_copy(db);
 
-    VipsImage *res = vips_image_new();
-    g_object_set_data_full(G_OBJECT(res), "iaa-lab-params", p, lab_params_free);
-    if (vips_image_pipelinev(res, VIPS_DEMAND_STYLE_THINSTRIP, t[1], NULL)) {
-        g_object_unref(res);
-        return fail(ctx);
-    }
-    res->Type = VIPS_INTERPRETATION_LAB;
-    /* The input must live as long as the output reads it. */
-    g_object_ref(t[1]);
-    vips_object_local(res, t[1]);
-    if (vips_image_generate(res, vips_start_one, lab_generate, vips_stop_one, t[1], p)) {
-        g_object_unref(res);
-        return fail(ctx);
-    }
-    g_object_unref(ctx);
-    *out = res;
-    return 0;
+    return generate_on(ctx, t[1], VIPS_INTERPRETATION_LAB, "iaa-lab-params", p, lab_params_free, lab_generate, out);
 }
 
 int iaa_edit_rotate_crop(VipsImage *in, double degrees, int width, int height, VipsImage **out) {
